@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { OutpostApi } from './api/contract';
+import { EventHub } from './api/events';
+import { JobManager } from './jobs';
+import { Store, AuditLog } from './store';
+import { keyFileBox, Redactor, type SecretBox } from './secrets';
+import { Inventory, connectionTestJob } from './inventory';
+
+export interface CoreOptions {
+  dataDir: string;
+  mode: 'electron' | 'web' | 'cli';
+  /** Electron passes a safeStorage-backed box; web and CLI use the 0600 key file. */
+  secrets?: SecretBox;
+}
+
+export interface Core {
+  api: OutpostApi;
+  events: EventHub;
+  jobs: JobManager;
+  store: Store;
+  audit: AuditLog;
+  inventory: Inventory;
+  redactor: Redactor;
+  close(): Promise<void>;
+}
+
+export function appVersion(): string {
+  try {
+    return JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')).version;
+  } catch {
+    return process.env.OUTPOST_VERSION ?? '0.0.0';
+  }
+}
+
+/** Builds the whole domain core. Front ends only wire a transport to `api` and `events`. */
+export async function createCore(opts: CoreOptions): Promise<Core> {
+  const store = await Store.open(opts.dataDir);
+  const secrets = opts.secrets ?? keyFileBox(opts.dataDir);
+  const redactor = new Redactor();
+  const audit = new AuditLog(store);
+  const events = new EventHub();
+  const jobs = new JobManager(store, (e) => events.emit('job', e), redactor);
+  const inventory = new Inventory({ store, secrets, redactor, audit });
+  jobs.register(connectionTestJob(inventory, audit, store));
+  await jobs.recoverInterrupted();
+  store.onChange((c) => {
+    if (c === 'sites' || c === 'hosts' || c === 'settings' || c === 'bundles') events.emit('store.changed', { collection: c });
+  });
+
+  const api: OutpostApi = {
+    app: {
+      info: async () => ({ version: appVersion(), mode: opts.mode, dataDir: opts.dataDir, secretScheme: secrets.scheme, platform: process.platform }),
+    },
+    settings: {
+      get: async () => structuredClone(store.data.settings),
+      update: async (s) => structuredClone(await store.update((d) => Object.assign(d.settings, s), 'settings')),
+    },
+    sites: {
+      list: async () => inventory.listSites(),
+      get: async ({ id }) => inventory.getSite(id),
+      save: async (s) => inventory.saveSite(s),
+      remove: async ({ id }) => inventory.removeSite(id),
+    },
+    hosts: {
+      save: async (h) => inventory.saveHost(h),
+      remove: async ({ id }) => inventory.removeHost(id),
+      import: async ({ siteId, format, text }) => inventory.importHosts(siteId, format, text),
+      test: async (p) => jobs.start('hosts.test', p),
+      trustKey: async ({ id, fingerprint }) => inventory.trustKey(id, fingerprint),
+    },
+    jobs: {
+      list: async (p) => jobs.list(p ?? {}),
+      get: async ({ id }) => jobs.get(id),
+      cancel: async ({ id }) => jobs.cancel(id),
+      resume: async ({ id }) => jobs.resume(id),
+    },
+    audit: {
+      list: async (p) => audit.list(p ?? {}),
+      verify: async () => audit.verify(),
+    },
+  };
+
+  return {
+    api, events, jobs, store, audit, inventory, redactor,
+    async close() {
+      await jobs.cancelAll();
+      await store.flush();
+    },
+  };
+}

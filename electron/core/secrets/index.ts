@@ -1,0 +1,2 @@
+export { keyFileBox, foreignSecret, type SecretBox } from './secret-box';
+export { Redactor } from './redactor';
