@@ -12,6 +12,7 @@ export interface CoreOptions {
   mode: 'electron' | 'web' | 'cli';
   /** Electron passes a safeStorage-backed box; web and CLI use the 0600 key file. */
   secrets?: SecretBox;
+  sshTimeoutMs?: number;
 }
 
 export interface Core {
@@ -41,7 +42,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const audit = new AuditLog(store);
   const events = new EventHub();
   const jobs = new JobManager(store, (e) => events.emit('job', e), redactor);
-  const inventory = new Inventory({ store, secrets, redactor, audit });
+  const inventory = new Inventory({ store, secrets, redactor, audit, sshTimeoutMs: opts.sshTimeoutMs });
   jobs.register(connectionTestJob(inventory, audit, store));
   await jobs.recoverInterrupted();
   store.onChange((c) => {

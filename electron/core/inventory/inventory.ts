@@ -13,6 +13,8 @@ export interface InventoryDeps {
   secrets: SecretBox;
   redactor: Redactor;
   audit: AuditLog;
+  /** How long an SSH handshake may take before the host counts as not answering. */
+  sshTimeoutMs?: number;
 }
 
 /** The public face of a stored host: secrets reduced to flags. */
@@ -203,7 +205,7 @@ export class Inventory {
    */
   async connect(h: HostRecord, signal?: AbortSignal): Promise<{ session: SshSession; pinnedNow: boolean }> {
     const target = await this.sshTarget(h);
-    const session = await SshSession.connect(target, { pinnedFingerprint: h.hostKey?.fingerprint, signal });
+    const session = await SshSession.connect(target, { pinnedFingerprint: h.hostKey?.fingerprint, signal, readyTimeoutMs: this.d.sshTimeoutMs });
     let pinnedNow = false;
     if (!h.hostKey) {
       pinnedNow = true;

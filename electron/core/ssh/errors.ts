@@ -4,8 +4,8 @@ export interface ConnectErrorContext {
   address: string;
   port: number;
   user: string;
-  /** True when the TCP connection opened and the server sent something. */
-  sawBanner: boolean;
+  /** What the server sent first: an SSH identification, something else, or nothing yet. */
+  banner: 'ssh' | 'other' | 'none';
   readyTimeoutMs: number;
 }
 
@@ -31,12 +31,15 @@ export function classifyConnectError(err: any, c: ConnectErrorContext): OutpostE
     return new OutpostError('ssh.unknown_host', `${c.address}: this name cannot be resolved; use an IP address or fix DNS / the hosts file.`, details);
   }
   if (code === 'ETIMEDOUT' || /timed out/i.test(err?.message ?? '')) {
-    if (c.sawBanner) {
+    if (c.banner === 'other') {
       return new OutpostError('ssh.not_ssh', `${where}: something answers on port ${c.port}, but it is not an SSH server.`, details);
+    }
+    if (c.banner === 'ssh') {
+      return new OutpostError('ssh.login_timeout', `${where}: the SSH server answered but login did not finish within ${Math.round(c.readyTimeoutMs / 1000)} s (slow PAM/DNS on the server, or a password prompt Outpost cannot answer).`, details);
     }
     return new OutpostError('ssh.timeout', `${where}: no answer within ${Math.round(c.readyTimeoutMs / 1000)} s — the host is down, or a firewall drops the traffic.`, details);
   }
-  if (err?.level === 'protocol' || /protocol|ident|banner|not ssh|Bad identification/i.test(err?.message ?? '')) {
+  if (c.banner === 'other' || err?.level === 'protocol' || /protocol|ident|banner|not ssh|Bad identification/i.test(err?.message ?? '')) {
     return new OutpostError('ssh.not_ssh', `${where}: something answers on port ${c.port}, but it is not an SSH server.`, details);
   }
   if (code === 'ECONNRESET' || code === 'EPIPE' || /closed|reset|ended/i.test(err?.message ?? '')) {

@@ -2,7 +2,7 @@ import net from 'node:net';
 import { Client, type ClientChannel, type ConnectConfig, type SFTPWrapper } from 'ssh2';
 import { OutpostError } from '../api/errors';
 import { describeKey, type OfferedKey } from './host-key';
-import { classifyConnectError } from './errors';
+import { classifyConnectError, type ConnectErrorContext } from './errors';
 
 export interface SshTarget {
   address: string;
@@ -59,9 +59,9 @@ export class SshSession {
       const client = new Client();
       let offered: OfferedKey | undefined;
       let refusal: OutpostError | undefined;
-      let sawBanner = false;
+      let banner: 'ssh' | 'other' | 'none' = 'none';
       let settled = false;
-      const ctx = { address: target.address, port: target.port, user: target.user, sawBanner: false, readyTimeoutMs: readyTimeout };
+      const ctx: ConnectErrorContext = { address: target.address, port: target.port, user: target.user, banner, readyTimeoutMs: readyTimeout };
       const fail = (err: unknown) => {
         if (settled) return;
         settled = true;
@@ -69,7 +69,7 @@ export class SshSession {
         opts.signal?.removeEventListener('abort', onAbort);
         client.end();
         sock.destroy();
-        ctx.sawBanner = sawBanner;
+        ctx.banner = banner;
         reject(refusal ?? (opts.signal?.aborted ? abortError() : classifyConnectError(err, ctx)));
       };
       const onAbort = () => fail(abortError());
@@ -77,7 +77,7 @@ export class SshSession {
       // Our own socket, so Nagle can be switched off: streaming SFTP ran at 1.7 MB/s without it.
       const sock = net.connect({ host: target.address, port: target.port });
       sock.setNoDelay(true);
-      sock.on('data', () => { sawBanner = true; });
+      sock.once('data', (d: Buffer) => { banner = d.subarray(0, 4).toString('latin1') === 'SSH-' ? 'ssh' : 'other'; });
       sock.on('error', (e) => fail(e));
       // ssh2's readyTimeout starts at connect(); ours also covers a TCP connect that hangs.
       const timer = setTimeout(() => fail(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), readyTimeout + 1000);
@@ -135,7 +135,7 @@ export class SshSession {
     }
     return new Promise((resolve, reject) => {
       this.client.exec(line, (err, ch: ClientChannel) => {
-        if (err) return reject(classifyConnectError(err, { ...this.target, sawBanner: true, readyTimeoutMs: 0 }));
+        if (err) return reject(classifyConnectError(err, { ...this.target, banner: 'ssh', readyTimeoutMs: 0 }));
         const out: Buffer[] = [];
         const errb: Buffer[] = [];
         let timer: NodeJS.Timeout | undefined;
