@@ -23,11 +23,12 @@ export default tseslint.config(
   {
     files: ['renderer/**/*.ts', 'renderer/**/*.tsx'],
     rules: {
-      'no-restricted-imports': ['error', {
+      // typescript-eslint's variant lets `import type` through: types are the shared contract.
+      '@typescript-eslint/no-restricted-imports': ['error', {
         paths: [{ name: 'electron', message: 'The renderer talks only to the typed API.' }],
         patterns: [
           { group: ['node:*'], message: 'The renderer runs in a sandbox: no Node modules.' },
-          { regex: 'electron/core/(?!api/(types|client|ws-client|errors|wire)$|i18n/locales/)', message: 'The renderer may import from the core only the contract types and the API client modules.' },
+          { regex: 'electron/core/(?!api/(types|client|ws-client|errors|wire)$|i18n/locales/)', allowTypeImports: true, message: 'The renderer may import from the core only the contract types and the API client modules.' },
         ],
       }],
     },

@@ -16,7 +16,11 @@ describe('layering', () => {
     const [core] = await eslint.lintText("import { app } from 'electron';\nexport const x = app;\n", { filePath: 'electron/core/bad.ts' });
     expect(core.messages.map((m) => m.ruleId)).toContain('no-restricted-imports');
     const [ui] = await eslint.lintText("import { readFileSync } from 'node:fs';\nexport const x = readFileSync;\n", { filePath: 'renderer/src/bad.ts' });
-    expect(ui.messages.map((m) => m.ruleId)).toContain('no-restricted-imports');
+    expect(ui.messages.map((m) => m.ruleId)).toContain('@typescript-eslint/no-restricted-imports');
+    const [typeOnly] = await eslint.lintText("import type { OutpostApi } from '../../electron/core/api/contract';\nexport type X = OutpostApi;\n", { filePath: 'renderer/src/ok.ts' });
+    expect(typeOnly.messages).toEqual([]);
+    const [runtime] = await eslint.lintText("import { contract } from '../../electron/core/api/contract';\nexport const x = contract;\n", { filePath: 'renderer/src/bad.ts' });
+    expect(runtime.messages.map((m) => m.ruleId)).toContain('@typescript-eslint/no-restricted-imports');
     const [main] = await eslint.lintText("import { app } from 'electron';\nexport const x = app;\n", { filePath: 'electron/main/ok.ts' });
     expect(main.messages).toEqual([]);
   });

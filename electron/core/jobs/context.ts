@@ -1,3 +1,5 @@
+import { setMaxListeners } from 'node:events';
+
 /**
  * What every long-running core function receives (Headlamp's pattern): the app, the web mode
  * and the CLI all call the same function and decide themselves how to show progress.
@@ -24,7 +26,17 @@ export interface JobContext {
   log(line: string, level?: LogLevel): void;
 }
 
+/**
+ * A fresh AbortController whose signal may have many listeners: a job over 50 hosts adds one per
+ * connection, and Node's default warning at 10 would be noise.
+ */
+export function jobAbortController(): AbortController {
+  const c = new AbortController();
+  setMaxListeners(0, c.signal);
+  return c;
+}
+
 /** A context for callers that do not care about progress (tests, small scripts). */
-export function quietContext(signal: AbortSignal = new AbortController().signal): JobContext {
-  return { signal, progress: () => {}, log: () => {} };
+export function quietContext(signal: AbortSignal = jobAbortController().signal, log: JobContext['log'] = () => {}): JobContext {
+  return { signal, progress: () => {}, log };
 }

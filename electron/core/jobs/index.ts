@@ -1,2 +1,2 @@
 export { JobManager, type JobDefinition, type RunContext } from './manager';
-export { quietContext, type JobContext, type Progress, type LogLevel } from './context';
+export { quietContext, jobAbortController, type JobContext, type Progress, type LogLevel } from './context';

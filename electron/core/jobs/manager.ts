@@ -3,7 +3,7 @@ import { OutpostError, toErrorInfo } from '../api/errors';
 import type { JobEvent, JobLogLine, JobSnapshot, Msg } from '../api/types';
 import type { Store, JobRecord } from '../store';
 import type { Redactor } from '../secrets';
-import type { JobContext, LogLevel, Progress } from './context';
+import { jobAbortController, type JobContext, type LogLevel, type Progress } from './context';
 
 /** What a running job can do beyond progress and log: keep a checkpoint for resuming. */
 export interface RunContext<C = unknown> extends JobContext {
@@ -130,7 +130,7 @@ export class JobManager {
   }
 
   private launch(def: JobDefinition, rec: JobRecord): void {
-    const controller = new AbortController();
+    const controller = jobAbortController();
     const ctx: RunContext = {
       signal: controller.signal,
       checkpoint: rec.checkpoint,
