@@ -2,7 +2,7 @@
 # Installs the Debian packages the test tiers need: real sshd targets, Debian's
 # Chromium for the UI tests, real middleware to probe, peers for benchmarks.
 set -euo pipefail
-PKGS=(openssh-server sudo chromium fonts-noto-cjk postgresql redis-server nginx-light mariadb-server
+PKGS=(openssh-server sudo signify-openbsd skopeo chromium fonts-noto-cjk postgresql redis-server nginx-light mariadb-server
       ansible-core iproute2 busybox-static openssl procps net-tools kmod xz-utils ca-certificates)
 missing=()
 for p in "${PKGS[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p"); done
