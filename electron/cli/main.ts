@@ -6,9 +6,11 @@ import { siteCommands } from './commands/site';
 import { hostCommands } from './commands/host';
 import { auditCommands, jobCommands } from './commands/jobs-audit';
 import { serveCommand } from './commands/serve';
+import { probeCommand } from './commands/probe';
+import { bundleCommands } from './commands/bundle';
 
 /** Every command; a domain adds its own list here. */
-export const commands: Command[] = [serveCommand, ...siteCommands, ...hostCommands, ...jobCommands, ...auditCommands];
+export const commands: Command[] = [serveCommand, probeCommand, ...siteCommands, ...hostCommands, ...jobCommands, ...auditCommands, ...bundleCommands];
 
 const globalOptions = {
   json: { type: 'boolean' },

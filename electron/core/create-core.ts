@@ -6,6 +6,8 @@ import { JobManager } from './jobs';
 import { Store, AuditLog } from './store';
 import { keyFileBox, Redactor, type SecretBox } from './secrets';
 import { Inventory, connectionTestJob } from './inventory';
+import { probeJob, latestProbes } from './probe/probe-job';
+import { createBundleApi } from './bundle/api';
 
 export interface CoreOptions {
   dataDir: string;
@@ -44,9 +46,10 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const jobs = new JobManager(store, (e) => events.emit('job', e), redactor);
   const inventory = new Inventory({ store, secrets, redactor, audit, sshTimeoutMs: opts.sshTimeoutMs });
   jobs.register(connectionTestJob(inventory, audit, store));
+  jobs.register(probeJob({ store, inv: inventory, audit, redactor }));
   await jobs.recoverInterrupted();
   store.onChange((c) => {
-    if (c === 'sites' || c === 'hosts' || c === 'settings' || c === 'bundles') events.emit('store.changed', { collection: c });
+    if (c === 'sites' || c === 'hosts' || c === 'settings' || c === 'bundles' || c === 'probes' || c === 'preflight') events.emit('store.changed', { collection: c });
   });
 
   const api: OutpostApi = {
@@ -69,6 +72,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
       import: async ({ siteId, format, text }) => inventory.importHosts(siteId, format, text),
       test: async (p) => jobs.start('hosts.test', p),
       trustKey: async ({ id, fingerprint }) => inventory.trustKey(id, fingerprint),
+    },
+    bundles: createBundleApi({ store, audit, jobs, dataDir: opts.dataDir }),
+    probe: {
+      run: async (p) => jobs.start('probe.run', p),
+      results: async ({ siteId }) => structuredClone(latestProbes(store, siteId)),
     },
     jobs: {
       list: async (p) => jobs.list(p ?? {}),

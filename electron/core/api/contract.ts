@@ -8,6 +8,8 @@ import { z } from 'zod';
 import type {
   AppInfo, AuditEntry, AuditVerifyResult, Host, ImportResult, JobSnapshot, Settings, Site, SiteDetail,
 } from './types';
+import type { ProbeRecord } from '../probe/probe-job';
+import { bundleContract } from '../bundle/api-contract';
 
 /** Declares a method: `returns<Result>()(argsSchema)`. The result type is phantom. */
 const returns = <O>() => <I extends z.ZodType>(input: I) => ({ input, output: undefined as unknown as O });
@@ -63,6 +65,13 @@ export const contract = {
     test: jobStarted(z.object({ siteId: id, hostIds: z.array(id).optional() }).strict()),
     /** "I have verified the new key": pins the key the host offered last time. */
     trustKey: returns<Host>()(z.object({ id, fingerprint: z.string().regex(/^SHA256:[A-Za-z0-9+/]{43}$/) }).strict()),
+  },
+  // Bundles: shapes and implementation live in electron/core/bundle/api.ts (bundleContract, createBundleApi).
+  bundles: bundleContract,
+  probe: {
+    /** Probes the site's hosts (all, or the listed ones) as a job; results are kept per host. */
+    run: jobStarted(z.object({ siteId: id, hostIds: z.array(id).optional() }).strict()),
+    results: returns<ProbeRecord[]>()(z.object({ siteId: id }).strict()),
   },
   jobs: {
     list: returns<JobSnapshot[]>()(z.object({ siteId: id.optional(), limit: z.number().int().min(1).max(500).optional() }).strict().optional()),

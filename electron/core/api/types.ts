@@ -163,5 +163,5 @@ export interface Settings {
 /** Events pushed from the core to every front end. */
 export interface OutpostEvents {
   job: JobEvent;
-  'store.changed': { collection: 'sites' | 'hosts' | 'settings' | 'bundles' };
+  'store.changed': { collection: 'sites' | 'hosts' | 'settings' | 'bundles' | 'probes' | 'preflight' };
 }

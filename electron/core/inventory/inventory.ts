@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { OutpostError } from '../api/errors';
 import { hostInput } from '../api/contract';
 import type { Host, HostInput, ImportResult, Site, SiteDetail, SiteInput } from '../api/types';
-import type { Store, HostRecord, AuditLog } from '../store';
+import type { Store, HostRecord, AuditLog, KnownHost } from '../store';
 import type { SecretBox, Redactor } from '../secrets';
 import { SshSession, type SshTarget } from '../ssh';
 import { parseCsvInventory, parseYamlInventory } from './import';
@@ -205,16 +205,30 @@ export class Inventory {
    */
   async connect(h: HostRecord, signal?: AbortSignal): Promise<{ session: SshSession; pinnedNow: boolean }> {
     const target = await this.sshTarget(h);
-    const session = await SshSession.connect(target, { pinnedFingerprint: h.hostKey?.fingerprint, signal, readyTimeoutMs: this.d.sshTimeoutMs });
-    let pinnedNow = false;
-    if (!h.hostKey) {
-      pinnedNow = true;
-      await this.d.store.update(() => {
-        h.hostKey = { ...session.offeredKey, pinnedAt: new Date().toISOString() };
-      }, 'hosts');
-      await this.d.audit.append({ action: 'host.pin_key', siteId: h.siteId, hostId: h.id, target: `${h.address}:${h.port}`, detail: `trusted on first use: ${session.offeredKey.algorithm} ${session.offeredKey.fingerprint}`, outcome: 'ok' });
-    }
-    return { session, pinnedNow };
+    const known = () => this.d.store.collection<KnownHost>('knownHosts').find((k) => k.address === h.address && k.port === h.port);
+    const pinned = h.adHoc ? known()?.fingerprint : h.hostKey?.fingerprint;
+    const session = await SshSession.connect(target, { pinnedFingerprint: pinned, signal, readyTimeoutMs: this.d.sshTimeoutMs });
+    if (pinned) return { session, pinnedNow: false };
+    const pin = { ...session.offeredKey, pinnedAt: new Date().toISOString() };
+    await this.d.store.update(() => {
+      if (h.adHoc) this.d.store.collection<KnownHost>('knownHosts').push({ address: h.address, port: h.port, ...pin });
+      else h.hostKey = pin;
+    }, 'hosts');
+    await this.d.audit.append({ action: 'host.pin_key', siteId: h.siteId || undefined, hostId: h.adHoc ? undefined : h.id, target: `${h.address}:${h.port}`, detail: `trusted on first use: ${pin.algorithm} ${pin.fingerprint}`, outcome: 'ok' });
+    return { session, pinnedNow: true };
+  }
+
+  /** A host given on the command line: used for one run, never saved in a site. */
+  adHocHost(input: { address: string; port?: number; user: string; keyPath?: string; password?: string; sudo: HostRecord['sudo'] }): HostRecord {
+    this.d.redactor.add(input.password);
+    const now = new Date().toISOString();
+    const port = input.port ?? 22;
+    return {
+      id: `adhoc:${input.user}@${input.address}:${port}`, siteId: '', name: input.address, address: input.address, port, user: input.user,
+      auth: input.keyPath ? 'key' : input.password !== undefined ? 'password' : 'agent', keyPath: input.keyPath,
+      passwordEnc: input.password !== undefined ? this.d.secrets.encrypt(input.password) : undefined,
+      sudo: input.sudo, role: 'server', createdAt: now, updatedAt: now, adHoc: true,
+    };
   }
 
   private site(id: string): Site {

@@ -1,3 +1,3 @@
 export { Store } from './store';
 export { AuditLog, verifyChain, defaultActor, type AuditInput } from './audit';
-export { SCHEMA_VERSION, emptyStore, type StoreData, type HostRecord, type JobRecord } from './schema';
+export { SCHEMA_VERSION, emptyStore, type StoreData, type HostRecord, type JobRecord, type KnownHost } from './schema';

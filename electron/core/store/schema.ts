@@ -18,6 +18,17 @@ export interface HostRecord {
   lastTest?: ConnectionTest;
   createdAt: string;
   updatedAt: string;
+  /** A host named on the command line, not saved in a site: its key pin lives in `knownHosts`. */
+  adHoc?: boolean;
+}
+
+/** Pins of hosts probed ad hoc from the CLI (trust on first use, like ~/.ssh/known_hosts). */
+export interface KnownHost {
+  address: string;
+  port: number;
+  algorithm: string;
+  fingerprint: string;
+  pinnedAt: string;
 }
 
 /** A job's durable journal: the snapshot plus what it needs to resume. */
