@@ -7,10 +7,11 @@ import { hostCommands } from './commands/host';
 import { auditCommands, jobCommands } from './commands/jobs-audit';
 import { serveCommand } from './commands/serve';
 import { probeCommand } from './commands/probe';
+import { preflightCommand } from './commands/preflight';
 import { bundleCommands } from './commands/bundle';
 
 /** Every command; a domain adds its own list here. */
-export const commands: Command[] = [serveCommand, probeCommand, ...siteCommands, ...hostCommands, ...jobCommands, ...auditCommands, ...bundleCommands];
+export const commands: Command[] = [serveCommand, probeCommand, preflightCommand, ...siteCommands, ...hostCommands, ...jobCommands, ...auditCommands, ...bundleCommands];
 
 const globalOptions = {
   json: { type: 'boolean' },

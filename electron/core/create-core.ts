@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { OutpostApi } from './api/contract';
+import { OutpostError } from './api/errors';
 import { EventHub } from './api/events';
 import { JobManager } from './jobs';
 import { Store, AuditLog } from './store';
@@ -8,6 +9,9 @@ import { keyFileBox, Redactor, type SecretBox } from './secrets';
 import { Inventory, connectionTestJob } from './inventory';
 import { probeJob, latestProbes } from './probe/probe-job';
 import { createBundleApi } from './bundle/api';
+import { preflightJob, latestPreflight, overridePreflight, type PreflightDeps } from './preflight/site-preflight';
+import { preflightToHtml, preflightToJson } from './preflight';
+import { createI18n } from './i18n';
 
 export interface CoreOptions {
   dataDir: string;
@@ -47,6 +51,11 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const inventory = new Inventory({ store, secrets, redactor, audit, sshTimeoutMs: opts.sshTimeoutMs });
   jobs.register(connectionTestJob(inventory, audit, store));
   jobs.register(probeJob({ store, inv: inventory, audit, redactor }));
+  const preflightDeps: PreflightDeps = {
+    store, inv: inventory, audit, redactor,
+    trustedKeys: () => store.data.settings.trustedVendorKeys.map((k) => ({ publicKey: k.publicKey, name: k.name })),
+  };
+  jobs.register(preflightJob(preflightDeps));
   await jobs.recoverInterrupted();
   store.onChange((c) => {
     if (c === 'sites' || c === 'hosts' || c === 'settings' || c === 'bundles' || c === 'probes' || c === 'preflight') events.emit('store.changed', { collection: c });
@@ -77,6 +86,22 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
     probe: {
       run: async (p) => jobs.start('probe.run', p),
       results: async ({ siteId }) => structuredClone(latestProbes(store, siteId)),
+    },
+    preflight: {
+      run: async (p) => jobs.start('preflight.run', p),
+      latest: async ({ siteId }) => structuredClone(latestPreflight(store, siteId)),
+      async export({ siteId, format, lang }) {
+        const rec = latestPreflight(store, siteId);
+        if (!rec) throw new OutpostError('preflight.none', 'Run the preflight for this site first.', { siteId });
+        const site = inventory.getSite(siteId);
+        const stamp = rec.at.replace(/[:.]/g, '-');
+        const base = `preflight-${site.name.replace(/[^\w.-]+/g, '_')}-${stamp}`;
+        if (format === 'json') return { filename: `${base}.json`, mime: 'application/json', content: preflightToJson(rec.report) };
+        const language = lang ?? store.data.settings.language;
+        const { t } = await createI18n(language);
+        return { filename: `${base}.html`, mime: 'text/html', content: preflightToHtml(rec.report, t, { lang: language }) };
+      },
+      override: async ({ siteId, reason }) => overridePreflight(preflightDeps, siteId, reason),
     },
     jobs: {
       list: async (p) => jobs.list(p ?? {}),

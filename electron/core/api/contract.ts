@@ -10,6 +10,7 @@ import type {
 } from './types';
 import type { ProbeRecord } from '../probe/probe-job';
 import { bundleContract } from '../bundle/api-contract';
+import type { PreflightRecord } from '../preflight/site-preflight';
 
 /** Declares a method: `returns<Result>()(argsSchema)`. The result type is phantom. */
 const returns = <O>() => <I extends z.ZodType>(input: I) => ({ input, output: undefined as unknown as O });
@@ -72,6 +73,18 @@ export const contract = {
     /** Probes the site's hosts (all, or the listed ones) as a job; results are kept per host. */
     run: jobStarted(z.object({ siteId: id, hostIds: z.array(id).optional() }).strict()),
     results: returns<ProbeRecord[]>()(z.object({ siteId: id }).strict()),
+  },
+  preflight: {
+    /** Probes, measures reachability and evaluates the bundle's (or a given) spec, as a job. */
+    run: jobStarted(z.object({
+      siteId: id,
+      bundleDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/).optional(),
+      spec: z.string().max(1_000_000).optional(),
+      require: z.array(z.string().max(200)).max(50).optional(),
+    }).strict()),
+    latest: returns<PreflightRecord | null>()(z.object({ siteId: id }).strict()),
+    export: returns<{ filename: string; mime: string; content: string }>()(z.object({ siteId: id, format: z.enum(['json', 'html']), lang: z.enum(['en', 'zh-CN']).optional() }).strict()),
+    override: returns<PreflightRecord>()(z.object({ siteId: id, reason: z.string().trim().min(10, 'give a reason of at least 10 characters').max(2000) }).strict()),
   },
   jobs: {
     list: returns<JobSnapshot[]>()(z.object({ siteId: id.optional(), limit: z.number().int().min(1).max(500).optional() }).strict().optional()),
