@@ -230,7 +230,7 @@ export async function runHashBench(opts: { keep?: boolean; log?: (s: string) => 
   }
 }
 
-function report(r: BenchResult): string {
+export function report(r: BenchResult): string {
   const rate = (c: BenchCase, s: number) => `${(c.bytes / MiB / s).toFixed(0)} MiB/s`;
   const row = (name: string, c: BenchCase) =>
     [
