@@ -140,7 +140,7 @@ describe.skipIf(!haveChromium())('web UI: shell, sites, languages', () => {
   it('shows the empty states of the screens still to come, in plain words', async () => {
     const expected: Record<string, string> = {
       bundles: 'Load an offline bundle from a USB stick',
-      preflight: 'Preflight needs two things',
+      preflight: 'Probe the hosts to see what each server really is',
       install: 'The install starts once the preflight passes',
       health: 'After the install, Outpost inspects the site',
       reports: 'A report collects the site',

@@ -56,8 +56,8 @@ export interface ConnectionTest {
   remote?: { uid: number; os: string; sudo: 'root' | 'ok' | 'failed' | 'not-configured' };
 }
 
-/** A host as the UI sees it: secrets are reduced to "is one stored". */
-export interface Host {
+/** What every view of a host has: the UI's `Host` and the store's `HostRecord` extend it. */
+export interface HostFields {
   id: string;
   siteId: string;
   name: string;
@@ -66,14 +66,18 @@ export interface Host {
   user: string;
   auth: AuthMethod;
   keyPath?: string;
-  hasPassword: boolean;
-  hasPassphrase: boolean;
   sudo: SudoMode;
   role: HostRole;
   hostKey?: PinnedHostKey;
   lastTest?: ConnectionTest;
   createdAt: string;
   updatedAt: string;
+}
+
+/** A host as the UI sees it: secrets are reduced to "is one stored". */
+export interface Host extends HostFields {
+  hasPassword: boolean;
+  hasPassphrase: boolean;
 }
 
 export interface HostInput {
@@ -165,3 +169,10 @@ export interface OutpostEvents {
   job: JobEvent;
   'store.changed': { collection: 'sites' | 'hosts' | 'settings' | 'bundles' | 'probes' | 'preflight' };
 }
+
+// Offline bundles: the shapes the screens need (type-only; defined in electron/core/bundle).
+export type {
+  BundleDiff, BundleInfo, BundleKind, ChartChange, ChartInfo, FoundBundle, ImageArchiveInfo, LibraryEntry, MediaInfo, Problem,
+  Question, SignatureStatus, VerifyReport,
+} from '../bundle/types';
+export type { BundleLoadResult, BundleRecord, TrustedVendorKey } from '../bundle/api-contract';

@@ -81,7 +81,7 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
       'cache-control': file.endsWith('index.html') ? 'no-store' : 'public, max-age=3600',
       'x-content-type-options': 'nosniff',
       'referrer-policy': 'no-referrer',
-      'content-security-policy': `default-src 'self'; connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port} ws://[::1]:${port}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'`,
+      'content-security-policy': `default-src 'self'; connect-src 'self' ws://127.0.0.1:${port} ws://localhost:${port}; style-src 'self' 'unsafe-inline'; img-src 'self' data:; frame-ancestors 'none'`,
     });
     if (req.method === 'HEAD') res.end(); else createReadStream(file).pipe(res);
   });

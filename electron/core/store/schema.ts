@@ -1,23 +1,9 @@
-import type { AuditEntry, ConnectionTest, HostRole, AuthMethod, SudoMode, PinnedHostKey, JobSnapshot, Settings, Site } from '../api/types';
+import type { AuditEntry, HostFields, JobSnapshot, Settings, Site } from '../api/types';
 
 /** A host as stored: secrets only as encrypted blobs, never in clear text. */
-export interface HostRecord {
-  id: string;
-  siteId: string;
-  name: string;
-  address: string;
-  port: number;
-  user: string;
-  auth: AuthMethod;
-  keyPath?: string;
+export interface HostRecord extends HostFields {
   passwordEnc?: string;
   passphraseEnc?: string;
-  sudo: SudoMode;
-  role: HostRole;
-  hostKey?: PinnedHostKey;
-  lastTest?: ConnectionTest;
-  createdAt: string;
-  updatedAt: string;
   /** A host named on the command line, not saved in a site: its key pin lives in `knownHosts`. */
   adHoc?: boolean;
 }
