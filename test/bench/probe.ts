@@ -31,6 +31,8 @@ export interface ProbeBenchResult {
   /** ours / floor (goal <= 1.3) */
   vsFloor: number;
   okHosts: number;
+  /** Warnings over all hosts' facts in the first run (a fast probe that lost facts would show here). */
+  warnings: number;
 }
 
 function runCmd(cmd: string, args: string[], input?: string): Promise<number> {
@@ -68,9 +70,10 @@ export async function runProbeBench(opts: { hosts?: number; log?: (s: string) =>
     // First contact pins the keys (TOFU), as a real site would have done before.
     const first = await probeRecords(deps, records, quietContext());
     const okHosts = first.filter((f) => f.ok).length;
+    const warnings = first.reduce((n, f) => n + f.warnings.length, 0);
     const ours1Sec = await best(3, () => probeRecords(deps, records.slice(0, 1), quietContext()));
     const oursNSec = await best(3, () => probeRecords(deps, records, quietContext()));
-    log(`ours: 1 host ${ours1Sec.toFixed(2)} s, ${n} hosts ${oursNSec.toFixed(2)} s (${okHosts}/${n} ok)`);
+    log(`ours: 1 host ${ours1Sec.toFixed(2)} s, ${n} hosts ${oursNSec.toFixed(2)} s (${okHosts}/${n} ok, ${warnings} warnings)`);
 
     const script = buildProbeScript();
     const sshArgs = (h: { address: string; port: number }) => ['-i', th.clientKeyPath, '-p', String(h.port), '-o', 'StrictHostKeyChecking=no', '-o', 'UserKnownHostsFile=/dev/null', '-o', 'LogLevel=ERROR', '-o', 'BatchMode=yes', `${user}@${h.address}`, 'sh -s'];
@@ -92,7 +95,7 @@ export async function runProbeBench(opts: { hosts?: number; log?: (s: string) =>
       log(`Ansible setup: 1 host ${ansible1Sec.toFixed(2)} s, ${n} hosts ${ansibleNSec.toFixed(2)} s`);
     }
     return {
-      hosts: n, ours1Sec, oursNSec, ansible1Sec, ansibleNSec, floor1Sec, floorNSec, okHosts,
+      hosts: n, ours1Sec, oursNSec, ansible1Sec, ansibleNSec, floor1Sec, floorNSec, okHosts, warnings,
       vsAnsible: ansibleNSec === null ? null : ansibleNSec / oursNSec,
       vsFloor: oursNSec / floorNSec,
     };

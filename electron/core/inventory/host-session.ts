@@ -64,6 +64,8 @@ export class HostSession {
   }
 
   private async remoteUid(): Promise<number> {
+    // One round trip less for the common case; any other name is asked once per session.
+    if (this.host.user === 'root') this.uid = 0;
     if (this.uid === undefined) {
       const r = await this.ssh.exec('id -u');
       this.uid = Number(r.stdout.trim());

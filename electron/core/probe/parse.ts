@@ -1,7 +1,7 @@
 import type { ErrorInfo } from '../api/errors';
 import { probeMsg } from './msg';
 import { buildMounts, parseBlockDevices } from './parsers/disk';
-import { parseMiddleware } from './parsers/middleware';
+import { parseMiddleware, parsePackages } from './parsers/middleware';
 import { parseOs } from './parsers/os';
 import { parseAddresses, parseNetstat, parseProcNet, parseSs } from './parsers/ports';
 import {
@@ -21,6 +21,8 @@ export interface ParseContext {
   /** The bundle's extra middleware, so their ports and processes count as running. */
   middleware?: readonly ExtraMiddleware[];
   stderr?: string;
+  /** Exit status of the remote shell, for the message when the script never ran. */
+  exitCode?: number | null;
 }
 
 /** Sections every probe run should produce; a missing one becomes a warning, never an exception. */
@@ -50,7 +52,14 @@ export function parseProbeOutput(raw: string, ctx: ParseContext): HostFacts {
   const sentAt = ms(ctx.sentAt);
   const receivedAt = ms(ctx.receivedAt);
   if (!split.token) {
-    const f = emptyFacts(ctx.host, { code: 'probe.no_output', message: `${ctx.host}: the probe script printed nothing Outpost can read.`, details: { host: ctx.host, stderr: (ctx.stderr ?? '').slice(0, 2000) } }, raw);
+    // The script never ran: say what came back instead (an appliance CLI's complaint, a nologin
+    // message) or, when nothing did, how the shell ended.
+    const said = `${raw}\n${ctx.stderr ?? ''}`.split('\n').map((l) => l.trim()).find(Boolean);
+    const exit = ctx.exitCode === undefined || ctx.exitCode === null ? '' : ` (exit code ${ctx.exitCode})`;
+    const message = said
+      ? `${ctx.host}: the probe script printed nothing Outpost can read${exit}; the login shell answered "${said.slice(0, 200)}". Is it a POSIX shell?`
+      : `${ctx.host}: the probe script printed nothing${exit}. The account's login shell may be disabled (/bin/false, nologin) or not a POSIX shell.`;
+    const f = emptyFacts(ctx.host, { code: 'probe.no_output', message, details: { host: ctx.host, stderr: (ctx.stderr ?? '').slice(0, 2000), output: raw.slice(0, 2000), ...(ctx.exitCode !== undefined ? { exitCode: ctx.exitCode } : {}) } }, raw);
     f.ok = false;
     if (ctx.stderr) f.stderr = ctx.stderr;
     return f;
@@ -137,7 +146,9 @@ export function parseProbeOutput(raw: string, ctx: ParseContext): HostFacts {
     facts.portsSource = src ?? null;
     facts.ports = step('ports', () => {
       if (src === 'proc') return parseProcNet(after('#source=proc'), procMap);
-      if (src === 'netstat') return parseNetstat(after('#source=netstat'));
+      // netstat names a process after its argv[0] ('sshd: /usr/sbin'), ss after its comm ('sshd'): the
+      // process list gives every source the comm.
+      if (src === 'netstat') return parseNetstat(after('#source=netstat')).map((p) => (p.pid !== null && procMap.has(p.pid) ? { ...p, process: procMap.get(p.pid)! } : p));
       if (src === 'ss') return parseSs(after('#source=ss'));
       return [];
     }, []);
@@ -172,7 +183,7 @@ export function parseProbeOutput(raw: string, ctx: ParseContext): HostFacts {
   facts.sysctls = step('sysctl', () => parseSysctls(body('sysctl') ?? ''), {});
   if (body('cgroup') !== undefined) facts.cgroupVersion = step('cgroup', () => parseCgroup(body('cgroup')!), null);
   if (body('runtimes') !== undefined) {
-    const r = step('runtimes', () => parseRuntimes(body('runtimes')!, procNames), null);
+    const r = step('runtimes', () => parseRuntimes(body('runtimes')!, procNames, parsePackages(body('pkg') ?? '')), null);
     if (r) { facts.containerRuntimes = r.runtimes; facts.k3s = r.k3s; }
   }
   if (body('sudo') !== undefined) facts.sudo = step('sudo', () => parseSudo(body('sudo')!, body('meta')), null);

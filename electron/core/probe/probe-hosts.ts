@@ -36,7 +36,7 @@ export async function probeHosts(hosts: readonly string[], opts: ProbeHostsOptio
     try {
       const r = await opts.exec(host, script, { signal: ctx.signal });
       const receivedAt = Date.now();
-      facts = parseProbeOutput(r.stdout, { host, sentAt, receivedAt, middleware: opts.script?.middleware, stderr: r.stderr || undefined });
+      facts = parseProbeOutput(r.stdout, { host, sentAt, receivedAt, middleware: opts.script?.middleware, stderr: r.stderr || undefined, exitCode: r.code });
       if (!facts.ok && facts.error) facts.error.details = { ...facts.error.details, exitCode: r.code };
     } catch (e) {
       if (ctx.signal.aborted) throw e;

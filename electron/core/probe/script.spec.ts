@@ -1,10 +1,13 @@
 import { spawnSync } from 'node:child_process';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseProbeOutput } from './parse';
 import { probeHosts } from './probe-hosts';
-import { buildProbeScript, shq } from './script';
+import { buildProbeScript, MODULES_AWK, shq } from './script';
 import { splitSections } from './sections';
 import { hasShell, runLocal } from './test-helpers';
 import type { HostFacts } from './types';
@@ -73,6 +76,33 @@ describe('the probe script', () => {
     const f = parseProbeOutput(r.stdout, { host: 'local' });
     expect(['netstat', 'proc']).toContain(f.portsSource); // netstat where net-tools is installed
     expect(f.ports.some((p) => p.port === tcpPort)).toBe(true);
+  });
+
+  it('module states from /proc/modules, modules.builtin and modules.dep in one awk (gawk, mawk, busybox)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outpost-mods-'));
+    try {
+      writeFileSync(join(dir, 'modules'), 'overlay 151552 0 - Live 0x0\nnf_conntrack 172032 1 - Live 0x0\n');
+      writeFileSync(join(dir, 'modules.builtin'), 'kernel/net/ipv4/netfilter/ip_tables.ko\nkernel/fs/xt_overlay.ko\n');
+      writeFileSync(join(dir, 'modules.dep'), [
+        'kernel/net/bridge/br_netfilter.ko.xz: kernel/net/bridge/bridge.ko.xz',
+        'kernel/net/bridge/bridge.ko.xz: kernel/net/802/stp.ko.xz kernel/net/llc/llc.ko.xz',
+        'kernel/net/netfilter/ipvs/ip_vs_rr.ko.zst: kernel/net/netfilter/ipvs/ip_vs.ko.zst',
+        'kernel/net/netfilter/ipvs/ip_vs.ko.zst: kernel/net/netfilter/nf_conntrack.ko',
+        'kernel/drivers/net/vxlan/vxlan.ko:', '',
+      ].join('\n'));
+      const mods = 'overlay br_netfilter ip_tables nf_conntrack vxlan ip_vs ip-vs-rr ip_vs_wrr iptable_nat bridge';
+      const awks = [['awk'], ['mawk'], ['busybox', 'awk']].filter(([a]) => hasShell(a));
+      for (const awk of awks) {
+        const r = spawnSync(awk[0], [...awk.slice(1), '-v', `mods=${mods}`, '-v', 'sm= iptable_nat ', '-v', `pm=${join(dir, 'modules')}`, MODULES_AWK,
+          join(dir, 'modules'), join(dir, 'modules.builtin'), join(dir, 'modules.dep')], { encoding: 'utf8', input: '' });
+        expect(r.stdout, awk.join(' ')).toBe([
+          'overlay=loaded', 'br_netfilter=loadable', 'ip_tables=builtin', 'nf_conntrack=loaded', 'vxlan=loadable',
+          'ip_vs=loadable', 'ip-vs-rr=loadable', 'ip_vs_wrr=absent', 'iptable_nat=builtin', 'bridge=loadable', '',
+        ].join('\n'));
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('falls back to /sys/block without lsblk', async () => {
@@ -156,6 +186,42 @@ epoch=2024年 03月 29日 星期五 15:04:26 CST
   it('no markers at all is a failed probe with the reason, not an exception', () => {
     const f = parseProbeOutput('sh: 1: Syntax error: "(" unexpected\n', { host: 'old-box', stderr: 'bash: line 1: sh: command not found' });
     expect(f).toMatchObject({ ok: false, error: { code: 'probe.no_output' } });
+    expect(f.error!.message).toContain('Syntax error');
+    // An appliance CLI answers on stdout; a disabled account says nothing and exits 1.
+    const cli = parseProbeOutput("% Invalid input detected at '^' marker.\n", { host: 'sw1', exitCode: 0 });
+    expect(cli.error!.message).toMatch(/answered "% Invalid input detected at '\^' marker\."\. Is it a POSIX shell\?/);
+    const locked = parseProbeOutput('', { host: 'locked', exitCode: 1 });
+    expect(locked.error).toMatchObject({ details: { exitCode: 1 }, message: expect.stringMatching(/printed nothing \(exit code 1\).*\/bin\/false/) });
+  });
+
+  it('asks the package database once, runs a binary no package owns, and starts no JVM where a release file names the version', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'outpost-fakebin-'));
+    try {
+      const bin = join(dir, 'bin');
+      const jdk = join(dir, 'jdk');
+      mkdirSync(bin);
+      mkdirSync(join(jdk, 'bin'), { recursive: true });
+      const exe = (file: string, body: string) => writeFileSync(file, `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+      // A package database that knows a MariaDB server and nothing else.
+      exe(join(bin, 'dpkg-query'), `echo call >> ${dir}/dpkg-calls\nprintf 'mariadb-server\\t1:10.11.6-0+deb12u1\\tinstall ok installed\\n'`);
+      // A tarball MySQL outside the package directories: only running it tells its version.
+      exe(join(bin, 'mysqld'), `echo ran >> ${dir}/mysqld-ran\necho 'mysqld  Ver 8.0.36 for Linux on x86_64 (MySQL Community Server - GPL)'`);
+      // A JDK: its release file says the version, so its java must not start.
+      exe(join(jdk, 'bin', 'java'), `echo ran >> ${dir}/java-ran\necho 'openjdk version "0.0.1"' >&2`);
+      writeFileSync(join(jdk, 'release'), 'IMPLEMENTOR="Outpost test"\nJAVA_VERSION="21.0.2"\n');
+      const r = await runLocal(buildProbeScript(), { env: { PATH: `${bin}:${jdk}/bin:${process.env.PATH}` } });
+      const f = parseProbeOutput(r.stdout, { host: 'local' });
+      expect(readFileSync(join(dir, 'dpkg-calls'), 'utf8')).toBe('call\n');
+      expect(readFileSync(join(dir, 'mysqld-ran'), 'utf8')).toBe('ran\n');
+      expect(existsSync(join(dir, 'java-ran'))).toBe(false);
+      expect(f.middleware).toEqual(expect.arrayContaining([
+        expect.objectContaining({ name: 'mysql', version: '8.0.36', source: 'binary', path: join(bin, 'mysqld') }),
+        expect.objectContaining({ name: 'mariadb', version: '10.11.6-0+deb12u1', source: 'package', package: 'mariadb-server' }),
+        expect.objectContaining({ name: 'jdk', version: '21.0.2', source: 'binary', path: join(jdk, 'bin', 'java') }),
+      ]));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('computes clock skew from the midpoints of the run and the round trip', () => {
@@ -227,7 +293,11 @@ function assertSane(f: HostFacts, sentAt: number, receivedAt: number): void {
   expect(Math.abs(f.time.skewSeconds!)).toBeLessThan(2 + (receivedAt - sentAt) / 1000);
   expect(f.time.timezone).toBeTruthy();
   expect(Object.keys(f.kernelModules)).toEqual(expect.arrayContaining(['overlay', 'br_netfilter']));
-  expect(f.sysctls['vm.max_map_count']).toMatch(/^\d+$/);
+  // Exactly what the kernel says (dash reads builtins a byte at a time, which /proc/sys number files cut short).
+  for (const k of ['vm.max_map_count', 'net.ipv4.ip_local_port_range', 'fs.file-max']) {
+    expect(f.sysctls[k], k).toBe(readFileSync(`/proc/sys/${k.replace(/\./g, '/')}`, 'utf8').replace(/\n$/, ''));
+  }
+  expect(f.hostname).toBe(readFileSync('/proc/sys/kernel/hostname', 'utf8').trim());
   expect(f.cgroupVersion).toMatch(/^(v1|v2|hybrid)$/);
   expect(f.sudo?.uid).toBe(process.getuid?.() ?? f.sudo?.uid);
   expect(f.containerRuntimes.map((r) => r.name)).toEqual(['docker', 'containerd']);

@@ -13,14 +13,20 @@ export const KNOWN_MIDDLEWARE: Record<string, { ports: number[]; processes: stri
 
 interface Sighting { name: string; version: string | null; path: string | null; source: Middleware['source']; package?: string | null; clientOnly?: boolean }
 
-/** Splits a `_mw` section into (path, output) pairs. */
-export function splitBinaryRuns(body: string): Array<{ path: string; output: string }> {
-  const out: Array<{ path: string; output: string[] }> = [];
+/**
+ * Splits a `_mw` section into (path, output) pairs. `skipped` marks a binary the script did not run
+ * because the package database already gave that middleware's version ('#skip=package').
+ */
+export function splitBinaryRuns(body: string): Array<{ path: string; output: string; skipped: boolean }> {
+  const out: Array<{ path: string; output: string[]; skipped: boolean }> = [];
   for (const line of body.split('\n')) {
-    if (line.startsWith('path=')) { out.push({ path: line.slice(5).trim(), output: [] }); continue; }
-    out.at(-1)?.output.push(line);
+    if (line.startsWith('path=')) { out.push({ path: line.slice(5).trim(), output: [], skipped: false }); continue; }
+    const cur = out.at(-1);
+    if (!cur) continue;
+    if (line.trim() === '#skip=package') cur.skipped = true;
+    else cur.output.push(line);
   }
-  return out.map((o) => ({ path: o.path, output: o.output.join('\n') }));
+  return out.map((o) => ({ path: o.path, output: o.output.join('\n'), skipped: o.skipped }));
 }
 
 /** `mysqld --version` / `mariadbd --version`: 'mysqld  Ver 8.0.36 for Linux …', '… Ver 10.11.6-MariaDB-0+deb12u1 for …'. */
@@ -52,9 +58,12 @@ export function parseNginxVersion(text: string): string | null {
   return /nginx version:\s*[\w.-]+\/(\d[\w.]*)/.exec(text)?.[1] ?? null;
 }
 
-/** `java -version` (stderr): 'openjdk version "17.0.15" 2025-04-15', 'java version "1.8.0_392"'. */
+/**
+ * `java -version` (stderr): 'openjdk version "17.0.15" 2025-04-15', 'java version "1.8.0_392"'; or the
+ * JDK's `release` file the script reads instead of starting a JVM: 'JAVA_VERSION="17.0.15"'.
+ */
 export function parseJavaVersion(text: string): string | null {
-  return /\bversion\s+"([^"]+)"/.exec(text)?.[1] ?? null;
+  return /^JAVA_VERSION="([^"]+)"/m.exec(text)?.[1] ?? /\bversion\s+"([^"]+)"/.exec(text)?.[1] ?? null;
 }
 
 /** dpkg/rpm package name → middleware name. */
@@ -65,6 +74,14 @@ export function middlewareForPackage(pkg: string): string | null {
   if (/^redis(-server|\d+)?$/.test(pkg)) return 'redis';
   if (/^(nginx(-core|-light|-full|-extras)?|openresty)$/.test(pkg)) return 'nginx';
   if (/^openjdk-\d+-(jre|jdk)-headless$|^java-[\d.]+-openjdk(-headless)?$/.test(pkg)) return 'jdk';
+  return null;
+}
+
+/** dpkg/rpm client package → middleware name (psql/mysql without a server on this host). */
+export function clientForPackage(pkg: string): string | null {
+  if (/^postgresql-client-\d+(\.\d+)?$|^postgresql\d*$/.test(pkg)) return 'postgresql';
+  if (/^(mariadb-client|MariaDB-client)(-core)?(-[\d.]+)?$|^mariadb$/.test(pkg)) return 'mariadb';
+  if (/^(mysql-client|mysql-community-client|percona-server-client)(-core)?(-[\d.]+)?$|^mysql$/.test(pkg)) return 'mysql';
   return null;
 }
 
@@ -99,7 +116,13 @@ export interface MiddlewareSources {
  */
 export function parseMiddleware(src: MiddlewareSources): Middleware[] {
   const sightings: Sighting[] = [];
-  const runs = (name: string) => splitBinaryRuns(src.sections.get(name) ?? '');
+  const runs = (name: string) => splitBinaryRuns(src.sections.get(name) ?? '').filter((r) => !r.skipped);
+  // Binaries the script found but did not run (their package gave the version): their paths still count.
+  const skippedPaths = new Map<string, string>();
+  for (const [section, names] of [['mw.mysqld', ['mysql', 'mariadb']], ['mw.postgres', ['postgresql']], ['mw.redis', ['redis']], ['mw.nginx', ['nginx']], ['mw.java', ['jdk']]] as const) {
+    const first = splitBinaryRuns(src.sections.get(section) ?? '').find((r) => r.skipped);
+    if (first) for (const n of names) skippedPaths.set(n, first.path);
+  }
   for (const r of runs('mw.mysqld')) {
     const v = parseMysqldVersion(r.output);
     if (v) sightings.push({ name: v.name, version: v.version, path: r.path, source: 'binary' });
@@ -130,7 +153,9 @@ export function parseMiddleware(src: MiddlewareSources): Middleware[] {
   }
   for (const p of parsePackages(src.sections.get('pkg') ?? '')) {
     const name = middlewareForPackage(p.name);
-    if (name) sightings.push({ name, version: p.version, path: null, source: 'package', package: p.name });
+    if (name) sightings.push({ name, version: p.version, path: skippedPaths.get(name) ?? null, source: 'package', package: p.name });
+    const client = name ? null : clientForPackage(p.name);
+    if (client) sightings.push({ name: client, version: p.version, path: null, source: 'package', package: p.name, clientOnly: true });
   }
   const extraPkgs = new Map<string, string>();
   for (const x of src.extra ?? []) for (const p of x.packages ?? []) extraPkgs.set(p, x.name);
@@ -195,7 +220,11 @@ function rank(s: Sighting): number {
   return s.source === 'binary' ? 0 : s.source === 'command' ? 1 : 2;
 }
 
-/** '10.11.19-MariaDB-0+deb12u1' and '10.11.19-0+deb12u1' are the same release. */
+/**
+ * '10.11.19-MariaDB-0+deb12u1' and '10.11.19-0+deb12u1' are the same release; so are Java's
+ * '1.8.0_392' and its RPM's '1.8.0.392.b08-4.el8'.
+ */
 function normalizeVersionKey(v: string | null): string {
-  return (v ?? '').match(/^\d+(?:\.\d+)*/)?.[0] ?? (v ?? '');
+  const s = (v ?? '').replace(/_/g, '.');
+  return s.match(/^\d+(?:\.\d+)*/)?.[0] ?? s;
 }

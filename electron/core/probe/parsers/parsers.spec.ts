@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { buildMounts, mountFor, parseBlockDevices, parseDf } from './disk';
 import {
-  middlewareForPackage, parseJavaVersion, parseMiddleware, parseMysqlClientVersion, parseMysqldVersion, parseNginxVersion,
-  parsePackages, parsePostgresVersion, parseRedisVersion,
+  clientForPackage, middlewareForPackage, parseJavaVersion, parseMiddleware, parseMysqlClientVersion, parseMysqldVersion, parseNginxVersion,
+  parsePackages, parsePostgresVersion, parseRedisVersion, splitBinaryRuns,
 } from './middleware';
 import { decodeProcAddress, parseAddresses, parseNetstat, parseProcNet, parseSs, splitHostPort } from './ports';
-import { parseCgroup, parseClock, parseCpu, parseEpoch, parseFirewall, parseMeminfo, parseSelinux, parseServices, parseSudo } from './system';
+import { parseCgroup, parseClock, parseCpu, parseEpoch, parseFirewall, parseMeminfo, parseRuntimes, parseSelinux, parseServices, parseSudo } from './system';
 
 describe('df', () => {
   const DF = `Filesystem     1024-blocks      Used Available Capacity Mounted on
@@ -337,5 +337,66 @@ describe('middleware versions', () => {
     expect(mw.find((m) => m.name === 'postgresql')).toMatchObject({ version: '12.3', clientOnly: true, running: false });
     expect(mw.find((m) => m.name === 'nginx')).toBeUndefined(); // a process alone, no port and no binary: not claimed
     expect(mw.filter((m) => m.name === 'mysql')).toHaveLength(1);
+  });
+});
+
+describe('middleware without running binaries', () => {
+  it('reads a JDK release file like java -version, and folds 1.8.0_392 with its RPM version', () => {
+    expect(parseJavaVersion('release=/usr/lib/jvm/jdk-21/release\nJAVA_VERSION="21.0.2"')).toBe('21.0.2');
+    const mw = parseMiddleware({
+      sections: new Map([
+        ['mw.java', 'path=/usr/bin/java\nrelease=/usr/lib/jvm/java-1.8.0/release\nJAVA_VERSION="1.8.0_392"'],
+        ['pkg', '#rpm\njava-1.8.0-openjdk-headless\t1.8.0.392.b08-4.el8\n'],
+      ]),
+      ports: [], processes: new Set(),
+    });
+    expect(mw).toEqual([expect.objectContaining({ name: 'jdk', version: '1.8.0_392', source: 'binary', path: '/usr/bin/java', package: 'java-1.8.0-openjdk-headless' })]);
+  });
+
+  it('a binary skipped because its package answered lends its path to the package sighting', () => {
+    expect(splitBinaryRuns('path=/usr/sbin/mysqld\n#skip=package\npath=/opt/mysql/bin/mysqld\nmysqld  Ver 8.0.36 for Linux')).toEqual([
+      { path: '/usr/sbin/mysqld', output: '', skipped: true },
+      { path: '/opt/mysql/bin/mysqld', output: 'mysqld  Ver 8.0.36 for Linux', skipped: false },
+    ]);
+    const mw = parseMiddleware({
+      sections: new Map([
+        ['mw.mysqld', 'path=/usr/sbin/mysqld\n#skip=package\npath=/opt/mysql/bin/mysqld\n/opt/mysql/bin/mysqld  Ver 8.0.36 for Linux on x86_64 (MySQL Community Server - GPL)'],
+        ['mw.postgres', 'path=/usr/local/bin/postgres\n#skip=package'],
+        ['mw.psql', '#skip=server'],
+        ['pkg', '#dpkg\nmariadb-server\t1:10.11.6-0+deb12u1\tinstall ok installed\npostgresql-15\t15.18-0+deb12u1\tinstall ok installed\npostgresql-client-15\t15.18-0+deb12u1\tinstall ok installed\n'],
+      ]),
+      ports: [{ proto: 'tcp', address: '0.0.0.0', port: 5432, process: 'postgres', pid: 7 }],
+      processes: new Set(['postgres']),
+    });
+    expect(mw.find((m) => m.name === 'mariadb')).toMatchObject({ version: '10.11.6-0+deb12u1', source: 'package', path: '/usr/sbin/mysqld', package: 'mariadb-server' });
+    expect(mw.find((m) => m.name === 'mysql')).toMatchObject({ version: '8.0.36', source: 'binary', path: '/opt/mysql/bin/mysqld' });
+    // The server package wins over its client package; the client alone would be clientOnly.
+    expect(mw.filter((m) => m.name === 'postgresql')).toEqual([expect.objectContaining({ version: '15.18-0+deb12u1', path: '/usr/local/bin/postgres', running: true, port: 5432 })]);
+    expect(mw.find((m) => m.clientOnly)).toBeUndefined();
+  });
+
+  it('client packages alone are client-only sightings', () => {
+    expect(clientForPackage('postgresql-client-15')).toBe('postgresql');
+    expect(clientForPackage('postgresql')).toBe('postgresql');
+    expect(clientForPackage('postgresql15')).toBe('postgresql');
+    expect(clientForPackage('postgresql15-libs')).toBeNull();
+    expect(clientForPackage('mariadb-client')).toBe('mariadb');
+    expect(clientForPackage('mariadb')).toBe('mariadb');
+    expect(clientForPackage('mysql-client-8.0')).toBe('mysql');
+    expect(clientForPackage('mysql-community-client')).toBe('mysql');
+    const mw = parseMiddleware({ sections: new Map([['mw.psql', ''], ['pkg', '#rpm\npostgresql\t13.14-1.el9\n']]), ports: [], processes: new Set() });
+    expect(mw).toEqual([expect.objectContaining({ name: 'postgresql', version: '13.14-1.el9', clientOnly: true, running: false })]);
+  });
+
+  it('docker and containerd versions come from their packages when the script did not run them', () => {
+    const r = parseRuntimes('path.docker=/usr/bin/docker\npath.containerd=/usr/bin/containerd\ndocker.version.skip=package\ncontainerd.version.skip=package', new Set(['dockerd']), [
+      { name: 'docker-ce', version: '24.0.7-1~ubuntu.22.04~jammy' }, { name: 'containerd.io', version: '1.6.28-1' },
+    ]);
+    expect(r.runtimes).toEqual([
+      expect.objectContaining({ name: 'docker', installed: true, version: '24.0.7', running: true }),
+      expect.objectContaining({ name: 'containerd', installed: true, version: '1.6.28' }),
+    ]);
+    // A version the binary printed itself wins.
+    expect(parseRuntimes('path.docker=/usr/local/bin/docker\ndocker.version=Docker version 28.2.2, build e6534b4', new Set(), [{ name: 'docker-ce', version: '24.0.7-1' }]).runtimes[0].version).toBe('28.2.2');
   });
 });

@@ -197,8 +197,16 @@ function firstVersion(s: string | undefined, rx: RegExp): string | null {
   return m ? m[1] : null;
 }
 
-export function parseRuntimes(body: string, processes: ReadonlySet<string>): { runtimes: ContainerRuntime[]; k3s: K3sInfo } {
+/**
+ * The runtimes section. When the script did not run `docker --version`/`containerd --version` because
+ * a package owns the binary ('docker.version.skip=package'), the package's version stands in.
+ */
+export function parseRuntimes(body: string, processes: ReadonlySet<string>, packages: ReadonlyArray<{ name: string; version: string }> = []): { runtimes: ContainerRuntime[]; k3s: K3sInfo } {
   const kv = parseKv(body);
+  const pkgVersion = (rx: RegExp) => {
+    const v = packages.find((p) => rx.test(p.name))?.version;
+    return v ? /^\d+(?:\.\d+)+/.exec(v)?.[0] ?? null : null;
+  };
   const socks = kv.all('sock');
   const files = kv.all('file');
   const unit = (u: string) => kv.get(`unit.${u}`) === 'active';
@@ -206,7 +214,8 @@ export function parseRuntimes(body: string, processes: ReadonlySet<string>): { r
   const docker: ContainerRuntime = {
     name: 'docker',
     installed: !!dockerPath,
-    version: firstVersion(kv.get('docker.version'), /version\s+v?([0-9][\w.+~-]*)/i),
+    version: firstVersion(kv.get('docker.version'), /version\s+v?([0-9][\w.+~-]*)/i)
+      ?? (kv.get('docker.version.skip') ? pkgVersion(/^(docker-ce|docker\.io|docker-engine|moby-engine)$/) : null),
     running: unit('docker') || processes.has('dockerd') || socks.includes('/var/run/docker.sock'),
     path: dockerPath,
   };
@@ -215,7 +224,8 @@ export function parseRuntimes(body: string, processes: ReadonlySet<string>): { r
     name: 'containerd',
     installed: !!ctrPath,
     // 'containerd containerd.io 1.6.28 ae07eda…' or 'containerd github.com/containerd/containerd v1.7.2 …'
-    version: firstVersion(kv.get('containerd.version'), /\sv?(\d+\.\d+\.\d+[\w.+~-]*)/),
+    version: firstVersion(kv.get('containerd.version'), /\sv?(\d+\.\d+\.\d+[\w.+~-]*)/)
+      ?? (kv.get('containerd.version.skip') ? pkgVersion(/^containerd(\.io)?$/) : null),
     running: unit('containerd') || processes.has('containerd') || socks.includes('/run/containerd/containerd.sock'),
     path: ctrPath,
   };
