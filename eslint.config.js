@@ -28,7 +28,7 @@ export default tseslint.config(
         paths: [{ name: 'electron', message: 'The renderer talks only to the typed API.' }],
         patterns: [
           { group: ['node:*'], message: 'The renderer runs in a sandbox: no Node modules.' },
-          { regex: 'electron/core/(?!api/(types|client|ws-client|errors|wire)$|i18n/locales/)', allowTypeImports: true, message: 'The renderer may import from the core only the contract types and the API client modules.' },
+          { regex: 'electron/core/(?!api/(types|client|ws-client|errors|wire)$|util/format-bytes$|i18n/locales/)', allowTypeImports: true, message: 'The renderer may import from the core only the contract types and the API client modules.' },
         ],
       }],
     },

@@ -19,19 +19,7 @@ import { jobAbortController, type JobContext, type Progress } from '../../core/j
 import type { CliContext, Command } from '../context';
 import { followJob, table, usageError } from '../context';
 import { resolveSite } from '../resolve';
-
-/** Human sizes, binary units as `ls -h` prints them. */
-export function formatBytes(n: number | undefined): string {
-  if (n === undefined) return '-';
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let v = n;
-  let i = 0;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return i === 0 ? `${n} B` : `${v.toFixed(v < 10 ? 1 : 0)} ${units[i]}`;
-}
+import { formatBytes } from '../../core/util/format-bytes';
 
 const strings = (v: unknown): string[] => (Array.isArray(v) ? v.map(String) : typeof v === 'string' ? [v] : []);
 
