@@ -129,9 +129,14 @@ export class SiteDetailPage {
 
   /** Starts "Test connections" (all hosts, or the selected rows) and waits for the job to end. */
   async testConnections(opts: { timeoutMs?: number } = {}): Promise<string> {
+    // The panel may still show the previous (finished) test: wait until it shows the new job.
+    const shown = () => document.querySelector('[data-testid="test-panel"] .job-card')?.getAttribute('data-testid') ?? null;
+    const before = await this.page.evaluate(shown);
     await this.testButton.click();
-    await this.page.waitForFunction(() => document.querySelector('[data-testid="test-panel"]')?.getAttribute('data-state') === 'running'
-      || !!document.querySelector('[data-testid="hosts-test"].ant-btn-loading'), undefined, { timeout: 10_000 }).catch(() => undefined);
+    await this.page.waitForFunction((b) => {
+      const id = document.querySelector('[data-testid="test-panel"] .job-card')?.getAttribute('data-testid') ?? null;
+      return !!id && id !== b;
+    }, before, { timeout: 10_000 }).catch(() => undefined);
     return this.waitTestDone(opts.timeoutMs);
   }
 
