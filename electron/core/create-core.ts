@@ -19,6 +19,8 @@ export interface CoreOptions {
   /** Electron passes a safeStorage-backed box; web and CLI use the 0600 key file. */
   secrets?: SecretBox;
   sshTimeoutMs?: number;
+  /** The desktop shell's native open dialog; absent in web and CLI mode. */
+  pickPath?: (o: { kind: 'file' | 'folder'; title?: string }) => Promise<string | null>;
 }
 
 export interface Core {
@@ -64,6 +66,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   const api: OutpostApi = {
     app: {
       info: async () => ({ version: appVersion(), mode: opts.mode, dataDir: opts.dataDir, secretScheme: secrets.scheme, platform: process.platform }),
+      pickPath: async (o) => (opts.pickPath ? { supported: true, path: await opts.pickPath(o) } : { supported: false, path: null }),
     },
     settings: {
       get: async () => structuredClone(store.data.settings),

@@ -1,4 +1,4 @@
-import { app, BrowserWindow, Menu, safeStorage } from 'electron';
+import { app, BrowserWindow, dialog, Menu, safeStorage } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { createCore } from '../core/create-core';
@@ -19,7 +19,14 @@ async function start(): Promise<void> {
   const dataDir = app.getPath('userData');
   const fileBox = keyFileBox(dataDir);
   const secrets = safeStorage.isEncryptionAvailable() ? safeStorageBox(fileBox) : fileBox;
-  const core = await createCore({ dataDir, mode: 'electron', secrets });
+  const core = await createCore({
+    dataDir, mode: 'electron', secrets,
+    // Bundles and .tar.gz archives both: a folder or a file, as the engineer asks.
+    pickPath: async ({ kind, title }) => {
+      const r = await dialog.showOpenDialog({ title, properties: [kind === 'folder' ? 'openDirectory' : 'openFile'], filters: kind === 'file' ? [{ name: 'Bundles', extensions: ['tar', 'gz', 'tgz'] }] : undefined });
+      return r.canceled ? null : r.filePaths[0] ?? null;
+    },
+  });
   const indexUrl = pathToFileURL(join(rendererDir, 'index.html')).toString();
   const ipc = wireIpc(core, (url) => url.startsWith(indexUrl));
   Menu.setApplicationMenu(null);

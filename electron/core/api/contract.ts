@@ -43,6 +43,8 @@ export const hostInput = z.object({
 export const contract = {
   app: {
     info: returns<AppInfo>()(none),
+    /** A native file/folder dialog where the front end has one (Electron); `supported: false` elsewhere. */
+    pickPath: returns<{ supported: boolean; path: string | null }>()(z.object({ kind: z.enum(['file', 'folder']), title: z.string().max(200).optional() }).strict()),
   },
   settings: {
     get: returns<Settings>()(none),

@@ -89,3 +89,18 @@ describe('web mode server', () => {
     expect(new Set(methodNames).size).toBe(methodNames.length);
   });
 });
+
+describe('app.pickPath', () => {
+  it('says a native dialog is not available in web mode', async () => {
+    expect(await core.api.app.pickPath({ kind: 'folder' })).toEqual({ supported: false, path: null });
+  });
+});
+
+describe('app.pickPath with a shell dialog', () => {
+  it('returns what the desktop shell picked', async () => {
+    const c = await createCore({ dataDir: mkdtempSync(join(tmpdir(), 'outpost-pick-')), mode: 'electron', pickPath: async ({ kind }) => (kind === 'file' ? '/media/usb/demo.tar.gz' : null) });
+    expect(await c.api.app.pickPath({ kind: 'file' })).toEqual({ supported: true, path: '/media/usb/demo.tar.gz' });
+    expect(await c.api.app.pickPath({ kind: 'folder' })).toEqual({ supported: true, path: null });
+    await c.close();
+  });
+});

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { App, Button, Card, Empty, Flex, Input, Space, Table, Tag, Tooltip, Typography } from 'antd';
 import { FolderOpenOutlined, ReloadOutlined, SafetyOutlined, SearchOutlined, UsbOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
@@ -45,6 +45,13 @@ export function MediaCard({ media, library, onLoad, busy }: {
   const { message } = App.useApp();
   const { found, job: scanJob } = useLastScan();
   const [path, setPath] = useState('');
+  // Only the desktop app has a native dialog; the web mode keeps the typed path.
+  const [canPick, setCanPick] = useState(false);
+  useEffect(() => { void api.app.info().then((i) => setCanPick(i.mode === 'electron')).catch(() => undefined); }, []);
+  const pick = async (kind: 'file' | 'folder') => {
+    const r = await api.app.pickPath({ kind, title: t('bundles.path.label') });
+    if (r.path) setPath(r.path);
+  };
   const [starting, setStarting] = useState(false);
 
   const start = async (fn: () => Promise<{ jobId: string }>) => {
@@ -92,6 +99,12 @@ export function MediaCard({ media, library, onLoad, busy }: {
               aria-label={t('bundles.path.label')}
               data-testid="bundles-path"
             />
+            {canPick && (
+              <>
+                <Button onClick={() => void pick('file')} data-testid="path-pick-file">{t('bundles.path.pickFile')}</Button>
+                <Button onClick={() => void pick('folder')} data-testid="path-pick-folder">{t('bundles.path.pickFolder')}</Button>
+              </>
+            )}
             <Button icon={<SafetyOutlined />} disabled={!typed || busy} onClick={() => verify(typed)} data-testid="path-verify">{t('bundles.verify')}</Button>
             <Button type="primary" ghost disabled={!typed || busy} onClick={() => onLoad({ path: typed })} data-testid="path-load">{t('bundles.loadButton')}</Button>
             <Button disabled={!typed || busy} onClick={() => void start(() => api.bundles.scan({ roots: [typed] }))} data-testid="path-scan">{t('bundles.path.scanHere')}</Button>
