@@ -11,8 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoBundle } from '../../bundles/demo/build';
 import { buildDemoImages } from '../../bundles/demo/build-images';
 import { buildBundle, generateKeyPair } from '../../electron/core/bundle';
-import { haveChromium, screenshot, SCREENSHOT_DIR } from '../harness';
-import { ROOT, startApp, type App } from './fixture';
+import { haveChromium } from '../harness';
+import { ROOT, startApp, type App, takeShot } from './fixture';
 import { AuditPage, Shell } from './pages';
 import { BundlesPage } from './pages/bundles-page';
 
@@ -53,18 +53,7 @@ describe.skipIf(!haveChromium())('journey: bundles from a USB stick, verified, d
   let shell: Shell;
   let bundles: BundlesPage;
   const shots: string[] = [];
-  const shoot = async (name: string, opts: { overlay?: boolean } = {}) => {
-    await shell.settle();
-    if (!opts.overlay) await app.page.evaluate(() => window.scrollTo(0, 0));
-    if (opts.overlay) {
-      fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-      const file = path.join(SCREENSHOT_DIR, `${name}.png`);
-      await app.page.screenshot({ path: file });
-      shots.push(file);
-    } else {
-      shots.push(await screenshot(app.page, name));
-    }
-  };
+  const shoot = (name: string, opts: { overlay?: boolean } = {}) => takeShot(app.page, () => shell.settle(), shots, name, opts);
 
   beforeAll(async () => {
     fs.mkdirSync(path.join(stick, 'acme'), { recursive: true });

@@ -3,6 +3,7 @@ import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { screenshot } from '../harness/browser';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { createCore, type Core } from '../../electron/core/create-core';
@@ -73,4 +74,14 @@ export async function startApp(opts: { viewport?: { width: number; height: numbe
     },
   };
   return app;
+}
+
+/**
+ * One screenshot of a journey, added to `shots` so the test can check every screen was shot:
+ * screens full-page from the top, dialogs and drawers (fixed overlays) as the viewport the user sees.
+ */
+export async function takeShot(page: Page, settle: () => Promise<void>, shots: string[], name: string, opts: { overlay?: boolean } = {}): Promise<void> {
+  await settle();
+  if (!opts.overlay) await page.evaluate(() => window.scrollTo(0, 0));
+  shots.push(await screenshot(page, name, { fullPage: !opts.overlay }));
 }

@@ -7,10 +7,8 @@ import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  canRunNamespaces, canStartHosts, haveChromium, occupyPort, screenshot, SCREENSHOT_DIR, startHosts, type Service, type TestHost, type TestHosts,
-} from '../harness';
-import { ROOT, startApp, type App } from './fixture';
+import { canRunNamespaces, canStartHosts, haveChromium, occupyPort, startHosts, type Service, type TestHost, type TestHosts } from '../harness';
+import { ROOT, startApp, type App, takeShot } from './fixture';
 import { Shell, SiteDetailPage, SitesPage } from './pages';
 import { PreflightPage } from './pages/preflight-page';
 
@@ -37,17 +35,7 @@ describe.skipIf(!haveChromium() || !canStartHosts() || !canRunNamespaces())('jou
   let listener: Service;
   let prevForward: string | undefined;
   const shots: string[] = [];
-  const shoot = async (name: string, opts: { overlay?: boolean } = {}) => {
-    await shell.settle();
-    if (opts.overlay) {
-      fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-      const file = path.join(SCREENSHOT_DIR, `${name}.png`);
-      await app.page.screenshot({ path: file });
-      shots.push(file);
-    } else {
-      shots.push(await screenshot(app.page, name));
-    }
-  };
+  const shoot = (name: string, opts: { overlay?: boolean } = {}) => takeShot(app.page, () => shell.settle(), shots, name, opts);
 
   beforeAll(async () => {
     [hosts, app] = await Promise.all([

@@ -3,10 +3,8 @@
 // use), see a changed host key refused with a clear message, trust it once verified, and look at
 // every screen in English and in Chinese.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import fs from 'node:fs';
-import path from 'node:path';
-import { canStartHosts, haveChromium, screenshot, SCREENSHOT_DIR, startHosts, type TestHost, type TestHosts } from '../harness';
-import { startApp, type App } from './fixture';
+import { canStartHosts, haveChromium, startHosts, type TestHost, type TestHosts } from '../harness';
+import { startApp, type App, takeShot } from './fixture';
 import { AuditPage, EmptyStatePage, Shell, SiteDetailPage, SitesPage } from './pages';
 
 const SITE = 'Northwind Bank — production';
@@ -20,18 +18,7 @@ describe.skipIf(!haveChromium() || !canStartHosts())('journey: a site, two hosts
   let sites: SitesPage;
   let detail: SiteDetailPage;
   const shots: string[] = [];
-  /** Full-page shots of screens; dialogs and drawers (fixed overlays) as the viewport the user sees. */
-  const shoot = async (name: string, opts: { overlay?: boolean } = {}) => {
-    await shell.settle();
-    if (opts.overlay) {
-      fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-      const file = path.join(SCREENSHOT_DIR, `${name}.png`);
-      await app.page.screenshot({ path: file });
-      shots.push(file);
-    } else {
-      shots.push(await screenshot(app.page, name));
-    }
-  };
+  const shoot = (name: string, opts: { overlay?: boolean } = {}) => takeShot(app.page, () => shell.settle(), shots, name, opts);
 
   beforeAll(async () => {
     [hosts, app] = await Promise.all([startHosts([{ name: 'web-1' }, { name: 'db-1' }]), startApp()]);
