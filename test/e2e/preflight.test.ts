@@ -184,15 +184,21 @@ describe.skipIf(!haveChromium() || !canStartHosts() || !canRunNamespaces())('jou
     expect(JSON.parse(fs.readFileSync((await json.path())!, 'utf8')).summary.fail).toBe(2);
   });
 
-  it('re-runs for one host: probes it again, then the site’s preflight with the same spec', async () => {
+  it('re-runs for one host: one preflight that probes only that host again, with the same spec', async () => {
     const since = new Date().toISOString();
     expect(await pf.rerunHost('ubu-1')).toBe('succeeded');
     const jobs = (await app.core.api.jobs.list()).filter((j) => j.startedAt >= since).sort((a, b) => a.startedAt.localeCompare(b.startedAt));
-    expect(jobs.map((j) => [j.kind, j.state])).toEqual([['probe.run', 'succeeded'], ['preflight.run', 'succeeded']]);
+    expect(jobs.map((j) => [j.kind, j.state])).toEqual([['preflight.run', 'succeeded']]);
     const ubu = (await app.core.api.sites.get({ id: jobs[0].siteId! })).hosts.find((h) => h.name === 'ubu-1')!;
     expect(jobs[0].params.hostIds).toEqual([ubu.id]);
-    expect(jobs[1].params.spec).toBe(fs.readFileSync(SPEC, 'utf8'));
-    expect(jobs[1].params.require).toEqual(['mysql >= 5.7']);
+    expect(jobs[0].params.spec).toBe(fs.readFileSync(SPEC, 'utf8'));
+    expect(jobs[0].params.require).toEqual(['mysql >= 5.7']);
+    // Only ubu-1 was probed again: its facts are newer than the run, cos-1's are older.
+    const probes = await app.core.api.probe.results({ siteId: jobs[0].siteId! });
+    expect(probes.find((p) => p.hostId === ubu.id)!.facts.probedAt >= since).toBe(true);
+    const others = probes.filter((p) => p.hostId !== ubu.id);
+    expect(others.length).toBeGreaterThan(0);
+    expect(others.every((p) => p.facts.probedAt < since)).toBe(true);
     expect(await pf.cellStatus('outpost.port.tcp.6443', 'cos-1')).toBe('fail');
     expect(await pf.bannerState()).toBe('blocked');
   });

@@ -83,6 +83,7 @@ export const contract = {
       bundleDigest: z.string().regex(/^sha256:[0-9a-f]{64}$/).optional(),
       spec: z.string().max(1_000_000).optional(),
       require: z.array(z.string().max(200)).max(50).optional(),
+      hostIds: z.array(id).optional(),
     }).strict()),
     latest: returns<PreflightRecord | null>()(z.object({ siteId: id }).strict()),
     export: returns<{ filename: string; mime: string; content: string }>()(z.object({ siteId: id, format: z.enum(['json', 'html']), lang: z.enum(['en', 'zh-CN']).optional() }).strict()),

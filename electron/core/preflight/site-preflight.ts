@@ -12,6 +12,7 @@ import { parsePreflightSpec, type PreflightSpec } from './spec';
 import { probeOptionsFromSpec } from './probe-options';
 import { runPreflight } from './run';
 import { measureReachability } from './reachability';
+import type { HostFacts } from '../probe/types';
 import type { DiskRequirement, MiddlewareRequirement, PreflightReport, PreflightRequirements } from './types';
 
 export interface PreflightRecord {
@@ -33,6 +34,8 @@ export interface PreflightParams extends Record<string, unknown> {
   spec?: string;
   /** Extra middleware constraints, e.g. 'mysql >= 5.7'. */
   require?: string[];
+  /** Probe only these hosts again; the others keep their last probe (a site-wide check still compares all). */
+  hostIds?: string[];
 }
 
 export interface PreflightDeps {
@@ -101,11 +104,14 @@ async function bundleInputs(deps: PreflightDeps, digest: string) {
 export async function preflightHosts(
   deps: PreflightDeps,
   hosts: HostRecord[],
-  input: { spec: PreflightSpec | null; requirements: PreflightRequirements },
+  input: { spec: PreflightSpec | null; requirements: PreflightRequirements; reuse?: (h: HostRecord) => HostFacts | undefined },
   ctx: JobContext,
-): Promise<{ report: PreflightReport; facts: Awaited<ReturnType<typeof probeRecords>> }> {
+): Promise<{ report: PreflightReport; facts: HostFacts[] }> {
   ctx.progress({ step: 'probe', current: 0, total: 3 });
-  const facts = await probeRecords(deps, hosts, ctx, probeOptionsFromSpec(input.spec));
+  const kept = hosts.map((h) => input.reuse?.(h));
+  const toProbe = hosts.filter((_, i) => !kept[i]);
+  const fresh = await probeRecords(deps, toProbe, ctx, probeOptionsFromSpec(input.spec));
+  const facts = hosts.map((h, i) => kept[i] ?? fresh[toProbe.indexOf(h)]);
   ctx.progress({ step: 'reachability', current: 1, total: 3 });
   const reachable = hosts.filter((_, i) => facts[i].ok);
   const reachability = reachable.length > 1 ? await measureReachability(deps, reachable, reachable.map((h) => facts[hosts.indexOf(h)]), ctx) : [];
@@ -128,7 +134,10 @@ export function preflightJob(deps: PreflightDeps): JobDefinition<PreflightParams
       const fromBundle = p.bundleDigest ? await bundleInputs(deps, p.bundleDigest) : undefined;
       const spec = p.spec ? parsePreflightSpec(p.spec) : fromBundle?.spec ?? null;
       const requirements = siteRequirements(hosts, { middleware: p.require?.map(parseRequirement), disk: fromBundle?.disk });
-      const { report, facts } = await preflightHosts(deps, hosts, { spec, requirements }, ctx);
+      // A per-host re-run probes that host again and keeps the other hosts' last good probe.
+      const stored = deps.store.collection<ProbeRecord>('probes');
+      const reuse = p.hostIds ? (h: HostRecord) => (p.hostIds!.includes(h.id) ? undefined : stored.find((r) => r.hostId === h.id && r.facts.ok)?.facts) : undefined;
+      const { report, facts } = await preflightHosts(deps, hosts, { spec, requirements, reuse }, ctx);
       const rec: PreflightRecord = { siteId: p.siteId, at: report.generatedAt, bundleDigest: p.bundleDigest, bundleName: fromBundle?.name, report, blocking: isBlocking(report) };
       await deps.store.update(() => {
         const probes = deps.store.collection<ProbeRecord>('probes');

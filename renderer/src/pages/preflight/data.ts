@@ -58,7 +58,7 @@ export function usePreflightData(siteId: string | undefined): PreflightData {
 
 let followed: Record<string, string> = {};
 /** A "re-run for this host" in progress: the probe of one host, then the site's preflight. */
-export interface Chain { hostId: string; hostName: string; phase: 'probe' | 'preflight' }
+export interface Chain { hostId: string; hostName: string }
 let chains: Record<string, Chain | undefined> = {};
 const listeners = new Set<() => void>();
 const notify = () => { for (const l of listeners) l(); };
@@ -123,6 +123,7 @@ export async function startPreflight(siteId: string, inputs: RunInputs): Promise
     ...(inputs.bundleDigest ? { bundleDigest: inputs.bundleDigest } : {}),
     ...(inputs.spec?.trim() ? { spec: inputs.spec } : {}),
     ...(inputs.require?.length ? { require: inputs.require } : {}),
+    ...(inputs.hostIds ? { hostIds: inputs.hostIds } : {}),
   });
   trackJob(jobId);
   followJob(siteId, jobId);
@@ -130,17 +131,14 @@ export async function startPreflight(siteId: string, inputs: RunInputs): Promise
 }
 
 /**
- * "Re-run for this host": preflight.run is site-wide (clock, hostnames, network paths compare the
- * hosts), so the host is probed again first, then the whole site's preflight runs with the last inputs.
- * Runs outside any component, so leaving the screen does not stop it half-way.
+ * "Re-run for this host": one preflight run that probes this host again and keeps the other hosts'
+ * last probe, since the site-wide checks (clock, hostnames, network paths) still compare all of them.
+ * Runs outside any component, so leaving the screen does not lose it.
  */
 export async function rerunForHost(siteId: string, host: { id: string; name: string }, inputs: RunInputs): Promise<JobSnapshot> {
-  setChain(siteId, { hostId: host.id, hostName: host.name, phase: 'probe' });
+  setChain(siteId, { hostId: host.id, hostName: host.name });
   try {
-    const probe = await waitJob(await startProbe(siteId, [host.id]));
-    if (probe.state !== 'succeeded') return probe;
-    setChain(siteId, { hostId: host.id, hostName: host.name, phase: 'preflight' });
-    return await waitJob(await startPreflight(siteId, inputs));
+    return await waitJob(await startPreflight(siteId, { ...inputs, hostIds: [host.id] }));
   } finally {
     setChain(siteId, undefined);
   }
@@ -154,6 +152,8 @@ export interface RunInputs {
   /** File name the spec was loaded from, for the form. */
   specName?: string;
   require?: string[];
+  /** Hosts to probe again (a per-host re-run); not remembered between runs. */
+  hostIds?: string[];
 }
 
 const INPUTS_KEY = (siteId: string) => `outpost.preflight.inputs.${siteId}`;

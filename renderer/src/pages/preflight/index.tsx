@@ -182,7 +182,7 @@ function SitePreflight({ siteId, siteName }: { siteId: string; siteName: string 
 
   const chainNote = chain && (
     <Alert type="info" showIcon data-testid="preflight-chain" style={{ marginBottom: 8 }}
-      title={tp(chain.phase === 'probe' ? 'job.chainProbe' : 'job.chainPreflight', { host: chain.hostName })} />
+      title={tp('job.chainRerun', { host: chain.hostName })} />
   );
 
   const body = () => {
