@@ -12,7 +12,7 @@ import { unsafePathReason } from './paths';
 import { checkSignature, toPublicKeys } from './signing';
 import { detectKind, sizeOf, smallFileLimit, SMALL_FILE_LIMIT } from './source';
 import { digestOfSums, MANIFEST_FILE, parseSums, SIG_FILE, SUMS_FILE, type Sums } from './sums';
-import { FileSource, openArchive, StreamSource, TarReader, type ByteSource } from './tar-read';
+import { FileSource, openArchive, StreamSource, TarReader, type ByteSource, entryPath } from './tar-read';
 import type { BundleInfo, BundleKind, BundleManifest, ChartInfo, ImageArchiveInfo, Problem, TrustedKey } from './types';
 
 /**
@@ -42,10 +42,8 @@ async function parseImageArchive(src: ByteSource): Promise<{ refs: string[]; rea
   let index: unknown;
   let manifest: unknown;
   try {
-    for (;;) {
-      const e = await r.next();
-      if (!e) break;
-      const p = e.path.replace(/^(\.\/)+/, '');
+    for await (const e of r.entries()) {
+      const p = entryPath(e);
       if (e.type !== 'file' || e.size > SMALL_FILE_LIMIT) continue;
       if (p === 'index.json') index = JSON.parse((await r.readAll(SMALL_FILE_LIMIT)).toString('utf8'));
       else if (p === 'manifest.json') manifest = JSON.parse((await r.readAll(SMALL_FILE_LIMIT)).toString('utf8'));
@@ -72,12 +70,11 @@ async function parseImageArchive(src: ByteSource): Promise<{ refs: string[]; rea
 
 async function parseChartTgz(src: ByteSource): Promise<ChartMeta | undefined> {
   const r = new TarReader(src);
-  for (;;) {
-    const e = await r.next();
-    if (!e) return undefined;
-    const parts = e.path.replace(/^(\.\/)+/, '').split('/');
+  for await (const e of r.entries()) {
+    const parts = entryPath(e).split('/');
     if (e.type === 'file' && parts.length === 2 && parts[1] === 'Chart.yaml') return chartMeta((await r.readAll(SMALL_FILE_LIMIT)).toString('utf8'));
   }
+  return undefined;
 }
 
 function chartMeta(text: string): ChartMeta {
@@ -140,10 +137,8 @@ async function visit(path: string, kind: BundleKind, wanted: Map<string, Want>):
   const src = await openArchive(path, kind);
   try {
     const r = new TarReader(src);
-    for (;;) {
-      const e = await r.next();
-      if (!e) break;
-      const p = e.path.replace(/^(\.\/)+/, '');
+    for await (const e of r.entries()) {
+      const p = entryPath(e);
       const want = e.type === 'file' ? wanted.get(p) : undefined;
       if (!want || out.has(p)) continue;
       out.sizes.set(p, e.size);

@@ -4,7 +4,7 @@ import { bundleError } from './messages';
 import { EntryTracker, kindWord, problem } from './entries';
 import { unsafePathReason, comparePaths, linkStaysInside } from './paths';
 import { MANIFEST_FILE, SIG_FILE, SUMS_FILE } from './sums';
-import { openArchive, sniffArchive, TarReader } from './tar-read';
+import { openArchive, sniffArchive, TarReader, entryPath } from './tar-read';
 import type { BundleKind, Problem } from './types';
 
 /** Small files are read whole (manifest, sums, specs, values); nothing else is. */
@@ -128,10 +128,8 @@ export async function readSmallFiles(
   const src = await openArchive(path, kind);
   try {
     const r = new TarReader(src);
-    for (;;) {
-      const e = await r.next();
-      if (!e) break;
-      const p = e.path.replace(/^(\.\/)+/, '');
+    for await (const e of r.entries()) {
+      const p = entryPath(e);
       if (e.type === 'file' && wanted.has(p) && !out.has(p) && e.size <= smallFileLimit(p)) {
         out.set(p, await r.readAll(smallFileLimit(p)));
         if (out.size === wanted.size) break;

@@ -272,6 +272,19 @@ export class TarReader {
     if (k < n) this.corrupt('unexpected end of archive');
   }
 
+  /**
+   * Every entry in order; each one's data may be read in the loop body before the next is fetched.
+   * With a signal, cancellation is checked before each header is read.
+   */
+  async *entries(signal?: AbortSignal): AsyncGenerator<TarEntry> {
+    for (;;) {
+      signal?.throwIfAborted();
+      const e = await this.next();
+      if (!e) return;
+      yield e;
+    }
+  }
+
   /** The next entry, or null at the end; unread data of the previous entry is skipped. */
   async next(): Promise<TarEntry | null> {
     await this.skipBytes(this.remain + this.pad);
@@ -365,3 +378,6 @@ export class TarReader {
     return Buffer.concat(parts);
   }
 }
+
+/** An entry's path without the leading `./` that some tar writers add. */
+export const entryPath = (e: TarEntry): string => e.path.replace(/^(\.\/)+/, '');

@@ -52,10 +52,7 @@ export async function streamArchive(path: string, kind: ArchiveKind, opts: { ctx
   const out: Collected = { files: new Map(), small: new Map(), structural: [], bytes: 0 };
   let last = 0;
   try {
-    for (;;) {
-      ctx?.signal.throwIfAborted();
-      const e = await reader.next();
-      if (!e) break;
+    for await (const e of reader.entries(ctx?.signal)) {
       const v = tracker.check(e);
       if (v.kind === 'refused') {
         if (sink) throw bundleError(v.problem.code as 'bundle.unsafe_path', v.problem.params ?? {}, { problems: [v.problem] });
@@ -108,10 +105,7 @@ async function collectTar(path: string, ctx?: JobContext, pool?: HashPool): Prom
   const out: Collected = { files: new Map(), small: new Map(), structural: [], bytes: 0 };
   const ranges: { key: string; path: string; start: number; end: number; size: number }[] = [];
   try {
-    for (;;) {
-      ctx?.signal.throwIfAborted();
-      const e = await reader.next();
-      if (!e) break;
+    for await (const e of reader.entries(ctx?.signal)) {
       const v = tracker.check(e);
       if (v.kind === 'refused') {
         out.structural.push(v.problem);
