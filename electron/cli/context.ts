@@ -73,6 +73,15 @@ export async function followJob(ctx: CliContext, jobId: string): Promise<JobSnap
   }
 }
 
+/** Follows a job and throws its error (code and details kept) unless it succeeded. */
+export async function followJobToSuccess(ctx: CliContext, jobId: string): Promise<JobSnapshot> {
+  const job = await followJob(ctx, jobId);
+  if (job.state !== 'succeeded') {
+    throw new OutpostError(job.error?.code ?? `jobs.${job.state}`, job.error?.message ?? `The job ended ${job.state}.`, job.error?.details);
+  }
+  return job;
+}
+
 /** A plain text table for human output. */
 export function table(headers: string[], rows: (string | number | undefined)[][]): string {
   const cells = [headers, ...rows.map((r) => r.map((c) => (c === undefined ? '' : String(c))))];

@@ -27,3 +27,11 @@ export function parseHostRef(ref: string): { user?: string; address: string; por
   if (!m) throw usageError(`Not a host: ${ref} (expected user@host[:port])`);
   return { user: m[1], address: m[2].replace(/^\[|\]$/g, ''), port: m[3] ? Number(m[3]) : undefined };
 }
+
+/** Passwords come from an environment variable, never from argv (visible in `ps`). */
+export function passwordFromEnv(flag: unknown): string | undefined {
+  if (typeof flag !== 'string') return undefined;
+  const v = process.env[flag];
+  if (v === undefined) throw usageError(`--password-env ${flag}: that environment variable is not set`);
+  return v;
+}

@@ -8,7 +8,7 @@ import { Store, AuditLog } from './store';
 import { keyFileBox, Redactor, type SecretBox } from './secrets';
 import { Inventory, connectionTestJob } from './inventory';
 import { probeJob, latestProbes } from './probe/probe-job';
-import { createBundleApi } from './bundle/api';
+import { createBundleApi, trustedKeysOf } from './bundle/api';
 import { preflightJob, latestPreflight, overridePreflight, type PreflightDeps } from './preflight/site-preflight';
 import { preflightToHtml, preflightToJson } from './preflight';
 import { createI18n } from './i18n';
@@ -55,7 +55,7 @@ export async function createCore(opts: CoreOptions): Promise<Core> {
   jobs.register(probeJob({ store, inv: inventory, audit, redactor }));
   const preflightDeps: PreflightDeps = {
     store, inv: inventory, audit, redactor,
-    trustedKeys: () => store.data.settings.trustedVendorKeys.map((k) => ({ publicKey: k.publicKey, name: k.name })),
+    trustedKeys: () => trustedKeysOf(store),
   };
   jobs.register(preflightJob(preflightDeps));
   await jobs.recoverInterrupted();

@@ -3,17 +3,9 @@ import { resolve } from 'node:path';
 import type { HostInput } from '../../core/api/types';
 import type { Command } from '../context';
 import { followJob, table, usageError } from '../context';
-import { matchHosts, parseHostRef, resolveSite } from '../resolve';
+import { matchHosts, parseHostRef, passwordFromEnv, resolveSite } from '../resolve';
 
 const siteOpt = { site: { type: 'string' as const, short: 's' } };
-
-/** Passwords come from an environment variable, never from argv (visible in `ps`). */
-function passwordFromEnv(flag: unknown): string | undefined {
-  if (typeof flag !== 'string') return undefined;
-  const v = process.env[flag];
-  if (v === undefined) throw usageError(`--password-env ${flag}: that environment variable is not set`);
-  return v;
-}
 
 export const hostCommands: Command[] = [
   {

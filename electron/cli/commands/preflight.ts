@@ -1,13 +1,13 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { toErrorInfo } from '../../core/api/errors';
-import { quietContext } from '../../core/jobs';
 import { parsePreflightSpec, preflightExitCode, preflightToHtml, type PreflightReport, type PreflightSpec } from '../../core/preflight';
 import { bundlePreflightInputs, parseRequirement, preflightHosts, siteRequirements } from '../../core/preflight/site-preflight';
 import { translate } from '../../core/i18n';
 import type { CliContext, Command } from '../context';
-import { followJob, table, usageError } from '../context';
-import { parseHostRef, resolveSite } from '../resolve';
-import { probeOptions } from './probe';
+import { followJobToSuccess, table, usageError } from '../context';
+import { resolveSite } from '../resolve';
+import { adHocHosts, cliJobContext, probeDepsOf, probeOptions } from './probe';
+import { trustedKeysOf } from '../../core/bundle/api';
 
 const statusMark: Record<string, string> = { pass: 'PASS', warn: 'WARN', fail: 'FAIL', unsupported: 'UNSUPPORTED', error: 'ERROR' };
 
@@ -33,7 +33,7 @@ async function run(ctx: CliContext): Promise<PreflightReport> {
     spec = parsePreflightSpec(specText);
   }
   const bundleRef = ctx.flags.bundle as string | undefined;
-  const trust = { trustedKeys: core.store.data.settings.trustedVendorKeys.map((k) => ({ publicKey: k.publicKey, name: k.name })), allowUntrusted: typeof ctx.flags['allow-untrusted'] === 'string' ? { reason: ctx.flags['allow-untrusted'] as string } : undefined };
+  const trust = { trustedKeys: trustedKeysOf(core.store), allowUntrusted: typeof ctx.flags['allow-untrusted'] === 'string' ? { reason: ctx.flags['allow-untrusted'] as string } : undefined };
 
   if (ctx.positionals.length === 0) {
     // A saved site: the job path, so the result is kept and the UI shows it.
@@ -43,24 +43,16 @@ async function run(ctx: CliContext): Promise<PreflightReport> {
     if (bundleRef?.startsWith('sha256:')) bundleDigest = bundleRef;
     else if (bundleRef && !specText) specText = await readFile(await specPathOf(bundleRef, trust), 'utf8');
     const { jobId } = await api.preflight.run({ siteId: site.id, bundleDigest, spec: specText, require: ctx.flags.require as string[] | undefined });
-    const job = await followJob(ctx, jobId);
-    if (job.state !== 'succeeded') throw Object.assign(new Error(job.error?.message ?? job.state), job.error);
+    await followJobToSuccess(ctx, jobId);
     return (await api.preflight.latest({ siteId: site.id }))!.report;
   }
 
-  const pw = ctx.flags['password-env'];
-  const password = typeof pw === 'string' ? process.env[pw] : undefined;
-  if (typeof pw === 'string' && password === undefined) throw usageError(`--password-env ${pw}: that environment variable is not set`);
-  const hosts = ctx.positionals.map((ref) => {
-    const { user, address, port } = parseHostRef(ref);
-    return core.inventory.adHocHost({ address, port, user: user ?? process.env.USER ?? 'root', keyPath: ctx.flags.identity as string | undefined, password, sudo: ctx.flags.sudo ? (password !== undefined ? 'password' : 'nopasswd') : 'none' });
-  });
+  const hosts = adHocHosts(ctx, core);
   // Ad-hoc hosts: the first is the server, the others agents, unless the spec alone is checked.
   hosts.forEach((h, i) => { h.role = i === 0 ? 'server' : 'agent'; });
   const fromBundle = bundleRef ? await bundlePreflightInputs(bundleRef, trust) : undefined;
   const requirements = siteRequirements(hosts, { middleware: requires, disk: fromBundle?.disk });
-  const jobCtx = quietContext(undefined, (line) => { if (!ctx.json) ctx.err(`  ${core.redactor.redact(line)}`); });
-  const { report } = await preflightHosts({ store: core.store, inv: core.inventory, audit: core.audit, redactor: core.redactor, trustedKeys: () => trust.trustedKeys }, hosts, { spec: spec ?? fromBundle?.spec ?? null, requirements }, jobCtx);
+  const { report } = await preflightHosts({ ...probeDepsOf(core), trustedKeys: () => trust.trustedKeys }, hosts, { spec: spec ?? fromBundle?.spec ?? null, requirements }, cliJobContext(ctx, core));
   return report;
 }
 

@@ -3,8 +3,10 @@ import type { HostFacts } from '../../core/probe/types';
 import { probeRecords } from '../../core/probe/probe-job';
 import { quietContext } from '../../core/jobs';
 import type { CliContext, Command } from '../context';
-import { followJob, table, usageError } from '../context';
-import { matchHosts, parseHostRef, resolveSite } from '../resolve';
+import { followJobToSuccess, table } from '../context';
+import { matchHosts, parseHostRef, passwordFromEnv, resolveSite } from '../resolve';
+import type { Core } from '../../core/create-core';
+import type { HostRecord } from '../../core/store';
 
 export const probeOptions = {
   site: { type: 'string', short: 's' },
@@ -39,26 +41,30 @@ export async function probeFromCli(ctx: CliContext): Promise<HostFacts[]> {
     const hosts = (await api.sites.get({ id: site.id })).hosts;
     const picked = hosts.filter((h) => !ctx.flags.hosts || matchHosts(hosts, String(ctx.flags.hosts).split(',')).some((p) => p.id === h.id));
     const { jobId } = await api.probe.run({ siteId: site.id, hostIds: picked.map((h) => h.id) });
-    const job = await followJob(ctx, jobId);
-    if (job.state !== 'succeeded') throw Object.assign(new Error(job.error?.message ?? job.state), job.error);
+    await followJobToSuccess(ctx, jobId);
     const results = await api.probe.results({ siteId: site.id });
     return picked.map((h) => results.find((r) => r.hostId === h.id)!.facts);
   }
-  const pw = ctx.flags['password-env'];
-  let password: string | undefined;
-  if (typeof pw === 'string') {
-    password = process.env[pw];
-    if (password === undefined) throw usageError(`--password-env ${pw}: that environment variable is not set`);
-  }
+  return probeRecords(probeDepsOf(core), adHocHosts(ctx, core), cliJobContext(ctx, core));
+}
+
+/** The hosts named on the command line as user@host[:port], with -i, --password-env and --sudo. */
+export function adHocHosts(ctx: CliContext, core: Core): HostRecord[] {
+  const password = passwordFromEnv(ctx.flags['password-env']);
   const keyPath = ctx.flags.identity ? resolve(String(ctx.flags.identity)) : undefined;
   const sudo = ctx.flags.sudo ? (password !== undefined ? 'password' : 'nopasswd') : 'none';
-  const hosts = ctx.positionals.map((ref) => {
+  return ctx.positionals.map((ref) => {
     const { user, address, port } = parseHostRef(ref);
     return core.inventory.adHocHost({ address, port, user: user ?? process.env.USER ?? 'root', keyPath, password, sudo });
   });
-  const jobCtx = quietContext(undefined, (line) => { if (!ctx.json) ctx.err(`  ${core.redactor.redact(line)}`); });
-  return probeRecords({ store: core.store, inv: core.inventory, audit: core.audit, redactor: core.redactor }, hosts, jobCtx);
 }
+
+/** Work run in-process by the CLI: its log goes to stderr (not with --json). */
+export function cliJobContext(ctx: CliContext, core: Core) {
+  return quietContext(undefined, (line) => { if (!ctx.json) ctx.err(`  ${core.redactor.redact(line)}`); });
+}
+
+export const probeDepsOf = (core: Core) => ({ store: core.store, inv: core.inventory, audit: core.audit, redactor: core.redactor });
 
 export const probeCommand: Command = {
   name: 'probe',

@@ -104,11 +104,16 @@ function nameFromComment(text: string): string | undefined {
   return n && n.length <= 120 ? n : undefined;
 }
 
+/** The vendor keys the user trusts, as the bundle library takes them. */
+export function trustedKeysOf(store: Store): TrustedKey[] {
+  return store.data.settings.trustedVendorKeys.map((k) => ({ publicKey: k.publicKey, name: k.name }));
+}
+
 /** Implements the `bundles` namespace of the API (wired in create-core.ts). */
 export function createBundleApi(d: BundleApiDeps): OutpostApi['bundles'] {
   const libraryDir = join(d.dataDir, 'library');
   const records = () => d.store.collection<StoredRecord>(COLLECTION);
-  const trustedKeys = (): TrustedKey[] => d.store.data.settings.trustedVendorKeys.map((k) => ({ publicKey: k.publicKey, name: k.name }));
+  const trustedKeys = () => trustedKeysOf(d.store);
   const loading = new Set<string>();
 
   const upsert = (rec: StoredRecord) =>

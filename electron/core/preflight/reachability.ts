@@ -5,6 +5,7 @@ import type { Redactor } from '../secrets';
 import type { HostFacts } from '../probe/types';
 import { mapLimit } from '../util/map-limit';
 import { toErrorInfo } from '../api/errors';
+import { hostLabel } from '../probe/probe-job';
 import type { ReachabilityEntry } from './types';
 
 export interface Flow { from: HostRecord; to: HostRecord; port: number }
@@ -48,7 +49,6 @@ export function reachScript(targets: { address: string; port: number }[], timeou
   return `${fn}${calls}\nwait\n`;
 }
 
-const label = (h: HostRecord) => (h.port === 22 ? h.address : `${h.address}:${h.port}`);
 
 /**
  * Measures the k3s flows between the site's hosts over SSH. A refused connection to a port that
@@ -78,7 +78,7 @@ export async function measureReachability(
         s.close();
       }
     } catch (e) {
-      for (const f of mine) out.push({ from: label(src), to: label(f.to), port: f.port, proto: 'tcp', status: 'error', message: toErrorInfo(e).message });
+      for (const f of mine) out.push({ from: hostLabel(src), to: hostLabel(f.to), port: f.port, proto: 'tcp', status: 'error', message: toErrorInfo(e).message });
       return;
     }
     for (const f of mine) {
@@ -90,7 +90,7 @@ export async function measureReachability(
         status = 'connected';
         message = 'reached the host; nothing listens on the port yet';
       }
-      out.push({ from: label(src), to: label(f.to), port: f.port, proto: 'tcp', status, message: line ? message : 'no answer from the check' });
+      out.push({ from: hostLabel(src), to: hostLabel(f.to), port: f.port, proto: 'tcp', status, message: line ? message : 'no answer from the check' });
     }
     ctx.log(`reachability from ${src.name}: ${mine.length} flows checked`);
   }, ctx.signal);

@@ -6,7 +6,7 @@ import type { JobContext } from '../jobs/context';
 import type { Inventory } from '../inventory';
 import type { AuditLog, HostRecord, Store } from '../store';
 import type { Redactor } from '../secrets';
-import { probeRecords, type ProbeRecord } from '../probe/probe-job';
+import { hostLabel, probeRecords, upsertProbes, type ProbeRecord } from '../probe/probe-job';
 import { loadBundle, type BundleManifest, type LibraryEntry, type TrustedKey } from '../bundle';
 import { parsePreflightSpec, type PreflightSpec } from './spec';
 import { probeOptionsFromSpec } from './probe-options';
@@ -46,7 +46,6 @@ export interface PreflightDeps {
   trustedKeys: () => TrustedKey[];
 }
 
-const label = (h: HostRecord) => (h.port === 22 ? h.address : `${h.address}:${h.port}`);
 const GiB = 2 ** 30;
 
 /** `mysql >= 5.7`, `postgresql>=13 <17`: a name, then a version constraint. */
@@ -70,13 +69,13 @@ export async function diskPlan(dir: string, manifest: BundleManifest): Promise<D
 
 /** Outpost's own requirements for this site: topology from host roles, sudo, disk from the bundle. */
 export function siteRequirements(hosts: HostRecord[], extra: { middleware?: MiddlewareRequirement[]; disk?: DiskRequirement[] }): PreflightRequirements {
-  const servers = hosts.filter((h) => h.role === 'server').map(label);
+  const servers = hosts.filter((h) => h.role === 'server').map(hostLabel);
   return {
-    k3s: { servers, agents: hosts.filter((h) => h.role === 'agent').map(label) },
+    k3s: { servers, agents: hosts.filter((h) => h.role === 'agent').map(hostLabel) },
     sudo: {
       required: true,
       passwordAvailable: (host) => {
-        const h = hosts.find((x) => label(x) === host);
+        const h = hosts.find((x) => hostLabel(x) === host);
         return !!h && (h.sudo !== 'password' || !!h.passwordEnc);
       },
     },
@@ -140,12 +139,7 @@ export function preflightJob(deps: PreflightDeps): JobDefinition<PreflightParams
       const { report, facts } = await preflightHosts(deps, hosts, { spec, requirements, reuse }, ctx);
       const rec: PreflightRecord = { siteId: p.siteId, at: report.generatedAt, bundleDigest: p.bundleDigest, bundleName: fromBundle?.name, report, blocking: isBlocking(report) };
       await deps.store.update(() => {
-        const probes = deps.store.collection<ProbeRecord>('probes');
-        hosts.forEach((h, i) => {
-          const at = probes.findIndex((r) => r.hostId === h.id);
-          const pr = { siteId: h.siteId, hostId: h.id, facts: facts[i] };
-          if (at >= 0) probes[at] = pr; else probes.push(pr);
-        });
+        upsertProbes(deps.store, hosts, facts);
         const all = deps.store.collection<PreflightRecord>('preflight');
         const at = all.findIndex((r) => r.siteId === p.siteId);
         if (at >= 0) all[at] = rec; else all.push(rec);

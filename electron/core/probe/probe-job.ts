@@ -22,14 +22,25 @@ export interface ProbeRecord {
   facts: HostFacts;
 }
 
-const label = (h: HostRecord) => (h.port === 22 ? h.address : `${h.address}:${h.port}`);
+/** How a host is named in facts and reports: its address, with the port when it is not 22. */
+export const hostLabel = (h: HostRecord) => (h.port === 22 ? h.address : `${h.address}:${h.port}`);
+
+/** Keeps each host's latest probe (call inside a store update). */
+export function upsertProbes(store: Store, hosts: HostRecord[], facts: HostFacts[]): void {
+  const all = store.collection<ProbeRecord>('probes');
+  hosts.forEach((h, i) => {
+    const rec = { siteId: h.siteId, hostId: h.id, facts: facts[i] };
+    const at = all.findIndex((r) => r.hostId === h.id);
+    if (at >= 0) all[at] = rec; else all.push(rec);
+  });
+}
 
 /**
  * Probes hosts over SSH: one `sh -s` per host with the script on stdin, as root through sudo
  * where the host allows it (ports' owning processes are only visible to root).
  */
 export async function probeRecords(deps: ProbeDeps, hosts: HostRecord[], ctx: JobContext, script?: ProbeScriptOptions): Promise<HostFacts[]> {
-  const byLabel = new Map(hosts.map((h) => [label(h), h]));
+  const byLabel = new Map(hosts.map((h) => [hostLabel(h), h]));
   if (byLabel.size !== hosts.length) throw new OutpostError('probe.duplicate_hosts', 'The same host is listed twice.');
   return probeHosts([...byLabel.keys()], {
     ctx,
@@ -60,14 +71,7 @@ export function probeJob(deps: ProbeDeps): JobDefinition<{ siteId: string; hostI
       const hosts = deps.inv.hostRecords(p.siteId).filter((h) => !p.hostIds || p.hostIds.includes(h.id));
       if (hosts.length === 0) throw new OutpostError('hosts.none', 'This site has no hosts to probe.', { siteId: p.siteId });
       const facts = await probeRecords(deps, hosts, ctx);
-      await deps.store.update(() => {
-        const all = deps.store.collection<ProbeRecord>('probes');
-        hosts.forEach((h, i) => {
-          const at = all.findIndex((r) => r.hostId === h.id);
-          const rec = { siteId: h.siteId, hostId: h.id, facts: facts[i] };
-          if (at >= 0) all[at] = rec; else all.push(rec);
-        });
-      }, 'probes');
+      await deps.store.update(() => upsertProbes(deps.store, hosts, facts), 'probes');
       return { hosts: facts.map((f, i) => ({ hostId: hosts[i].id, host: f.host, ok: f.ok, error: f.error?.code, os: f.os?.prettyName })) };
     },
   };
