@@ -6,6 +6,7 @@
  *
  * Tests pass test/fixtures/k3s-standin for --k3s-dir and its helm for --helm.
  */
+import { cpSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -24,6 +25,29 @@ export async function buildDemoBundle(opts: Omit<BuildOptions, 'dir' | 'add'> & 
   } finally {
     await rm(tmp, { recursive: true, force: true });
   }
+}
+
+/**
+ * A copy of the demo's source in `dir` turned into version 1.1.0, as tests need a "newer bundle":
+ * k3s v1.31.2, demo-api chart 1.1.0, and `valuesLine` added to the API's values template.
+ * `edits` changes more ([file, from, to], first occurrence). Returns `dir`.
+ */
+export function demoSourceV110(dir: string, valuesLine: string, edits: [file: string, from: string, to: string][] = []): string {
+  cpSync(DEMO_DIR, dir, { recursive: true });
+  const all: [string, string, string][] = [
+    ['bundle.yaml', 'version: 1.0.0', 'version: 1.1.0'],
+    ['bundle.yaml', 'version: v1.30.4+k3s1', 'version: v1.31.2+k3s1'],
+    ['charts/demo-api/Chart.yaml', 'version: 1.0.0', 'version: 1.1.0'],
+    ['values/api.yaml.njk', 'logLevel: {{ answers.logLevel }}', `logLevel: {{ answers.logLevel }}\n${valuesLine}`],
+    ...edits,
+  ];
+  for (const [f, from, to] of all) {
+    const file = join(dir, f);
+    const text = readFileSync(file, 'utf8');
+    if (!text.includes(from)) throw new Error(`demoSourceV110: "${from}" is not in ${f}`);
+    writeFileSync(file, text.replace(from, to));
+  }
+  return dir;
 }
 
 async function main(): Promise<void> {

@@ -1,9 +1,9 @@
 // The bundles API as the UI and the CLI call it: the real core, real bundles built from the
 // demo product, jobs with byte progress, the library in <dataDir>/library, trust and audit.
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDemoBundle } from '../../bundles/demo/build';
+import { buildDemoBundle, demoSourceV110 } from '../../bundles/demo/build';
 import { buildDemoImages } from '../../bundles/demo/build-images';
 import { buildBundle, generateKeyPair } from '../../electron/core/bundle';
 import type { BundleLoadResult, FoundBundle, JobEvent, JobSnapshot, Progress, VerifyReport } from '../../electron/core/api/types';
@@ -41,13 +41,7 @@ describe('bundles API', () => {
     const images = join(tmp, 'images');
     await buildDemoImages({ outDir: images });
     // 1.1.0: newer k3s, a new demo-api chart version, a changed values template.
-    const src = join(tmp, 'src-1.1.0');
-    cpSync(DEMO_SRC, src, { recursive: true });
-    const edit = (f: string, from: string, to: string) => writeFileSync(join(src, f), readFileSync(join(src, f), 'utf8').replace(from, to));
-    edit('bundle.yaml', 'version: 1.0.0', 'version: 1.1.0');
-    edit('bundle.yaml', 'version: v1.30.4+k3s1', 'version: v1.31.2+k3s1');
-    edit('charts/demo-api/Chart.yaml', 'version: 1.0.0', 'version: 1.1.0');
-    edit('values/api.yaml.njk', 'logLevel: {{ answers.logLevel }}', 'logLevel: {{ answers.logLevel }}\ngreeting: hello');
+    const src = demoSourceV110(join(tmp, 'src-1.1.0'), 'greeting: hello');
     await buildBundle({ dir: src, ...common, key: vendor.secretKey, add: { images }, out: v2, format: 'folder' });
     // A bundle big enough to interrupt its copy: 96 MiB of shipped documentation.
     const bigSrc = join(tmp, 'src-big');

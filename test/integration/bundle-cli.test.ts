@@ -2,11 +2,12 @@
 // the k3s stand-in, verify (tampered file, foreign key), inspect, diff two versions, and the
 // library commands (trust, load, list) against a state folder.
 import { spawnSync } from 'node:child_process';
-import { cpSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoImages } from '../../bundles/demo/build-images';
-import { DEMO_SRC, ROOT, STANDIN, STANDIN_HELM, tempDir } from './bundle/helpers';
+import { demoSourceV110 } from '../../bundles/demo/build';
+import { ROOT, STANDIN, STANDIN_HELM, tempDir } from './bundle/helpers';
 
 const tmp = tempDir('bundle-cli');
 const home = join(tmp, 'home');
@@ -104,13 +105,7 @@ describe('outpost bundle', () => {
     expect(info).toMatchObject({ name: 'outpost-demo', version: '1.0.0', signature: 'valid', k3sVersion: 'v1.30.4+k3s1', digest });
     expect(outpost(['bundle', 'inspect', v1]).stdout).toMatch(/apps\s+demo-api\s+demo-api\s+1\.0\.0\s+outpost-demo\s+values\/api\.yaml\.njk/);
 
-    const src = join(tmp, 'src-1.1.0');
-    cpSync(DEMO_SRC, src, { recursive: true });
-    const edit = (f: string, from: string, to: string) => writeFileSync(join(src, f), readFileSync(join(src, f), 'utf8').replace(from, to));
-    edit('bundle.yaml', 'version: 1.0.0', 'version: 1.1.0');
-    edit('bundle.yaml', 'version: v1.30.4+k3s1', 'version: v1.31.2+k3s1');
-    edit('charts/demo-api/Chart.yaml', 'version: 1.0.0', 'version: 1.1.0');
-    edit('values/api.yaml.njk', 'logLevel: {{ answers.logLevel }}', 'logLevel: {{ answers.logLevel }}\ngreeting: hello');
+    const src = demoSourceV110(join(tmp, 'src-1.1.0'), 'greeting: hello');
     expect(build(src, join(tmp, 'vendor.sec'), v2).code).toBe(0);
 
     const d = outpost(['bundle', 'diff', v1, v2]);

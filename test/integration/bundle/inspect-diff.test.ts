@@ -1,10 +1,10 @@
-import { cpSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildDemoBundle } from '../../../bundles/demo/build';
+import { buildDemoBundle, demoSourceV110 } from '../../../bundles/demo/build';
 import { buildDemoImages } from '../../../bundles/demo/build-images';
 import { buildBundle, diffBundles, generateKeyPair, inspectBundle } from '../../../electron/core/bundle';
-import { DEMO_SRC, STANDIN, STANDIN_HELM, tempDir } from './helpers';
+import { STANDIN, STANDIN_HELM, tempDir } from './helpers';
 
 const vendor = generateKeyPair();
 const trust = { trustedKeys: [vendor.publicKey] };
@@ -21,15 +21,10 @@ describe('inspect and diff', () => {
     await buildDemoBundle({ ...common, out: v1 });
     await buildDemoBundle({ ...common, out: v1folder, format: 'folder' });
     // Version 1.1.0: newer k3s, a new demo-api chart version and values, one more question.
-    const src = join(tmp, 'src-1.1.0');
-    cpSync(DEMO_SRC, src, { recursive: true });
-    const edit = (f: string, from: string | RegExp, to: string) => writeFileSync(join(src, f), readFileSync(join(src, f), 'utf8').replace(from, to));
-    edit('bundle.yaml', 'version: 1.0.0', 'version: 1.1.0');
-    edit('bundle.yaml', 'version: v1.30.4+k3s1', 'version: v1.31.2+k3s1');
-    edit('bundle.yaml', '  preflight: preflight.yaml', '    - name: timezone\n      label: Time zone\n      default: UTC\n  preflight: preflight.yaml');
-    edit('charts/demo-api/Chart.yaml', 'version: 1.0.0', 'version: 1.1.0');
-    edit('values/api.yaml.njk', 'logLevel: {{ answers.logLevel }}', 'logLevel: {{ answers.logLevel }}\ntimezone: {{ answers.timezone | quote }}');
-    edit('health.yaml', 'warnPercent: 80', 'warnPercent: 75');
+    const src = demoSourceV110(join(tmp, 'src-1.1.0'), 'timezone: {{ answers.timezone | quote }}', [
+      ['bundle.yaml', '  preflight: preflight.yaml', '    - name: timezone\n      label: Time zone\n      default: UTC\n  preflight: preflight.yaml'],
+      ['health.yaml', 'warnPercent: 80', 'warnPercent: 75'],
+    ]);
     const images = join(tmp, 'images');
     await buildDemoImages({ outDir: images });
     await buildBundle({ dir: src, ...common, add: { images }, out: v2 });
